@@ -1,0 +1,432 @@
+#include "core/agent/engine/engine.hpp"
+
+#include <boost/asio/post.hpp>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/ip_filter.hpp>
+#include <libtorrent/magnet_uri.hpp>
+#include <libtorrent/posix_disk_io.hpp>
+#include <libtorrent/read_resume_data.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/session_stats.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/write_resume_data.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <stdexcept>
+
+#include "core/agent/engine/lt_convert.hpp"
+#include "core/version.hpp"
+
+namespace coop::agent {
+
+namespace {
+
+constexpr auto tick_interval = std::chrono::seconds(1);
+constexpr int checkpoint_every_ticks = 2;  // resume data at most 2 s old
+constexpr int seek_peers_every_ticks = 5;
+constexpr auto shutdown_deadline = std::chrono::seconds(5);
+
+lt::settings_pack make_settings(const EngineConfig& c) {
+    lt::settings_pack p = lt::high_performance_seed();
+    p.set_str(lt::settings_pack::listen_interfaces, c.listen.to_string());
+    if (!c.listen.is_unspecified()) p.set_str(lt::settings_pack::outgoing_interfaces, c.listen.address);
+    p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // the port asked for, or an error
+    p.set_str(lt::settings_pack::user_agent, std::string("coop/") + coop::version);
+    p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
+    p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
+                                                              lt::alert_category::storage | lt::alert_category::dht));
+    p.set_int(lt::settings_pack::alert_queue_size, 10000);
+    p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+    // uTP costs 10x on loopback and LAN (see README, Performance): TCP there.
+    const bool local = c.listen.is_local_network() || c.no_public;
+    p.set_bool(lt::settings_pack::enable_outgoing_utp, !local);
+    p.set_bool(lt::settings_pack::enable_incoming_utp, !local);
+    p.set_int(lt::settings_pack::send_buffer_watermark, 8 << 20);
+    p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
+    p.set_int(lt::settings_pack::max_queued_disk_bytes, 16 << 20);
+    p.set_int(lt::settings_pack::max_out_request_queue, 1500);
+    p.set_int(lt::settings_pack::max_allowed_in_request_queue, 2000);
+    p.set_int(lt::settings_pack::upload_rate_limit, static_cast<int>(c.upload_limit));
+    p.set_int(lt::settings_pack::download_rate_limit, static_cast<int>(c.download_limit));
+    p.set_bool(lt::settings_pack::enable_dht, true);
+    p.set_bool(lt::settings_pack::enable_upnp, !c.no_public);
+    p.set_bool(lt::settings_pack::enable_natpmp, !c.no_public);
+    p.set_bool(lt::settings_pack::enable_lsd, !c.no_public);
+    if (c.no_public) {
+        // A private DHT of the agents named by --peer: no public routers, and
+        // room for many nodes on one host.
+        p.set_str(lt::settings_pack::dht_bootstrap_nodes, "");
+        p.set_bool(lt::settings_pack::dht_restrict_routing_ips, false);
+        p.set_bool(lt::settings_pack::dht_restrict_search_ips, false);
+        p.set_bool(lt::settings_pack::dht_prefer_verified_node_ids, false);
+        p.set_int(lt::settings_pack::dht_block_ratelimit, 100000);
+    }
+    return p;
+}
+
+std::string listen_error(const Endpoint& e, const lt::error_code& ec) {
+    std::string why = ec.message();
+    if (ec == boost::system::errc::address_in_use) why = "the port is in use";
+    if (ec == boost::system::errc::address_not_available) why = "no interface has that address";
+    return "cannot listen on " + e.to_string() + ": " + why +
+           "; pick another with coop agent start --listen ADDR:PORT (port 0 picks a free one)";
+}
+
+}  // namespace
+
+struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
+    Impl(boost::asio::io_context& io, EngineConfig c, EngineEvents e)
+        : io(io), config(std::move(c)), events(std::move(e)), timer(io) {}
+
+    boost::asio::io_context& io;
+    EngineConfig config;
+    EngineEvents events;
+    std::unique_ptr<lt::session> session;
+    std::map<std::string, lt::torrent_handle> torrents;
+    boost::asio::steady_timer timer;
+    std::function<void(const std::string&)> ready;
+    int ticks = 0;
+    int dht_nodes = 0;
+    int peers = 0;
+    int dht_nodes_metric = lt::find_metric_idx("dht.dht_nodes");
+    int peers_metric = lt::find_metric_idx("peer.num_peers_connected");
+
+    // shutdown
+    bool stopping = false;
+    int outstanding_saves = 0;
+    std::function<void(std::string)> on_stopped;
+    std::unique_ptr<boost::asio::steady_timer> stop_timer;
+
+    void create() {
+        lt::session_params sp;
+        if (!config.session_state.empty()) {
+            try {
+                sp = lt::read_session_params(lt::span<char const>(config.session_state.data(),
+                                                                  static_cast<long>(config.session_state.size())),
+                                             lt::session_handle::save_dht_state);
+            } catch (const std::exception& e) {
+                spdlog::warn("ignoring unreadable saved session state: {}", e.what());
+                sp = lt::session_params();
+            }
+        }
+        sp.settings = make_settings(config);
+        sp.disk_io_constructor = lt::posix_disk_io_constructor;
+        session = std::make_unique<lt::session>(std::move(sp));
+        if (config.upload_limit > 0 || config.download_limit > 0) {
+            // Loopback and LAN peers sit in libtorrent's unlimited "local"
+            // class; put every address in the global class so limits hold.
+            lt::ip_filter f;
+            const std::uint32_t global = 1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id);
+            f.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), global);
+            f.add_rule(lt::make_address("::"), lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global);
+            session->set_peer_class_filter(f);
+        }
+        for (const auto& peer : config.peers) session->add_dht_node({peer.address, peer.port});
+        std::weak_ptr<Impl> weak = shared_from_this();
+        session->set_alert_notify([weak, &io = io] {
+            boost::asio::post(io, [weak] {
+                if (auto self = weak.lock()) self->drain_alerts();
+            });
+        });
+        schedule_tick();
+    }
+
+    void schedule_tick() {
+        timer.expires_after(tick_interval);
+        std::weak_ptr<Impl> weak = shared_from_this();
+        timer.async_wait([weak](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (auto self = weak.lock()) self->tick();
+        });
+    }
+
+    void tick() {
+        if (stopping) return;
+        ++ticks;
+        session->post_session_stats();
+        if (ticks % checkpoint_every_ticks == 0) checkpoint();
+        if (ticks % seek_peers_every_ticks == 0) seek_peers();
+        schedule_tick();
+    }
+
+    // Torrents still looking for data and without peers ask the DHT again
+    // and retry the configured agents, so a swarm that forms late is found.
+    void seek_peers() {
+        for (auto& [id, h] : torrents) {
+            const auto st = h.status();
+            if (st.is_finished || (st.flags & lt::torrent_flags::paused) || st.num_peers > 0) continue;
+            h.force_dht_announce();
+            connect_to(h, config.peers);
+        }
+    }
+
+    void connect_to(const lt::torrent_handle& h, const std::vector<Endpoint>& peers) {
+        for (const auto& p : peers) {
+            lt::error_code ec;
+            const auto addr = lt::make_address(p.address, ec);
+            if (!ec) h.connect_peer(lt::tcp::endpoint(addr, p.port));
+        }
+    }
+
+    void checkpoint() {
+        for (auto& [id, h] : torrents)
+            if (h.need_save_resume_data())
+                h.save_resume_data(lt::torrent_handle::save_info_dict | lt::torrent_handle::only_if_modified);
+    }
+
+    std::string id_of(const lt::torrent_handle& h) const { return short_id(h.info_hashes()); }
+
+    void drain_alerts() {
+        if (!session) return;
+        std::vector<lt::alert*> alerts;
+        session->pop_alerts(&alerts);
+        for (lt::alert* a : alerts) handle(a);
+    }
+
+    void handle(lt::alert* a) {
+        if (auto* ok = lt::alert_cast<lt::listen_succeeded_alert>(a)) {
+            spdlog::info("{}", ok->message());
+            if (ok->socket_type == lt::socket_type_t::tcp && ready) std::exchange(ready, nullptr)("");
+        } else if (auto* fail = lt::alert_cast<lt::listen_failed_alert>(a)) {
+            spdlog::error("{}", fail->message());
+            if (ready && (fail->socket_type == lt::socket_type_t::tcp))
+                std::exchange(ready, nullptr)(listen_error(config.listen, fail->error));
+        } else if (auto* saved = lt::alert_cast<lt::save_resume_data_alert>(a)) {
+            const auto buf = lt::write_resume_data_buf(saved->params);
+            if (events.resume_saved) events.resume_saved(id_of(saved->handle), std::string(buf.begin(), buf.end()));
+            save_done();
+        } else if (lt::alert_cast<lt::save_resume_data_failed_alert>(a)) {
+            save_done();
+        } else if (auto* meta = lt::alert_cast<lt::metadata_received_alert>(a)) {
+            if (events.metadata_received) events.metadata_received(id_of(meta->handle));
+        } else if (auto* done = lt::alert_cast<lt::torrent_finished_alert>(a)) {
+            done->handle.save_resume_data(lt::torrent_handle::save_info_dict);
+            if (events.finished) events.finished(id_of(done->handle));
+        } else if (auto* ferr = lt::alert_cast<lt::file_error_alert>(a)) {
+            spdlog::error("{}", ferr->message());
+            ferr->handle.pause();
+            const bool no_space = ferr->error == boost::system::errc::no_space_on_device;
+            const std::string file = ferr->filename();
+            std::string msg = no_space ? "no space left on the device holding " + file
+                                       : "cannot write " + file + ": " + ferr->error.message();
+            if (events.failed) events.failed(id_of(ferr->handle), msg, no_space);
+        } else if (auto* stats = lt::alert_cast<lt::session_stats_alert>(a)) {
+            const auto counters = stats->counters();
+            if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
+            if (peers_metric >= 0) peers = static_cast<int>(counters[peers_metric]);
+        } else if (lt::alert_cast<lt::alerts_dropped_alert>(a)) {
+            spdlog::warn("libtorrent dropped alerts: the queue was full");
+        }
+    }
+
+    // Our torrents are announced to the DHT when they start; if the DHT
+    // had no nodes yet, announce again as soon as it gains some.
+    void dht_nodes_grew(int now) {
+        if (now > dht_nodes)
+            for (auto& [id, h] : torrents) h.force_dht_announce();
+        dht_nodes = now;
+    }
+
+    void save_done() {
+        if (!stopping || outstanding_saves == 0) return;
+        if (--outstanding_saves == 0) finish_stop();
+    }
+
+    void finish_stop() {
+        if (!on_stopped) return;
+        stop_timer.reset();
+        const auto state = lt::write_session_params_buf(session->session_state(lt::session_handle::save_dht_state));
+        std::exchange(on_stopped, nullptr)(std::string(state.begin(), state.end()));
+    }
+
+    lt::torrent_handle handle_of(const std::string& id) const {
+        auto it = torrents.find(id);
+        if (it == torrents.end()) throw std::invalid_argument("no torrent " + id + " in the session");
+        return it->second;
+    }
+};
+
+Engine::Engine(boost::asio::io_context& io, EngineConfig config, EngineEvents events)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(events))) {}
+
+Engine::~Engine() {
+    if (impl_->session) impl_->session->set_alert_notify([] {});
+    impl_->timer.cancel();
+}
+
+void Engine::start(std::function<void(const std::string&)> ready) {
+    impl_->ready = std::move(ready);
+    impl_->create();
+}
+
+Endpoint Engine::listen_endpoint() const {
+    Endpoint e = impl_->config.listen;
+    e.port = impl_->session->listen_port();
+    return e;
+}
+
+int Engine::dht_nodes() const { return impl_->dht_nodes; }
+int Engine::peers() const { return impl_->peers; }
+
+std::int64_t Engine::upload_rate() const {
+    std::int64_t sum = 0;
+    for (auto& [id, h] : impl_->torrents) sum += h.status().upload_payload_rate;
+    return sum;
+}
+
+std::int64_t Engine::download_rate() const {
+    std::int64_t sum = 0;
+    for (auto& [id, h] : impl_->torrents) sum += h.status().download_payload_rate;
+    return sum;
+}
+
+TorrentFacts Engine::inspect_magnet(const std::string& magnet) {
+    lt::error_code ec;
+    lt::add_torrent_params atp = lt::parse_magnet_uri(magnet, ec);
+    if (ec) throw std::invalid_argument("malformed magnet link (" + ec.message() + "); a magnet link starts with magnet:?xt=urn:btih: or magnet:?xt=urn:btmh:");
+    TorrentFacts f = facts_of(atp.info_hashes);
+    f.name = atp.name;
+    f.magnet = magnet;
+    return f;
+}
+
+TorrentFacts Engine::inspect_torrent(const std::string& torrent) {
+    lt::error_code ec;
+    lt::torrent_info ti(lt::span<char const>(torrent.data(), static_cast<long>(torrent.size())), ec, lt::from_span);
+    if (ec) throw std::invalid_argument("not a valid .torrent file (" + ec.message() + ")");
+    return facts_of(ti, torrent);
+}
+
+std::string Engine::magnet_of_info_hash(const std::string& hex) {
+    if (hex.size() == 40) return "magnet:?xt=urn:btih:" + hex;
+    if (hex.size() == 64) return "magnet:?xt=urn:btmh:1220" + hex;
+    return "";
+}
+
+std::string Engine::add(const AddRequest& r) {
+    lt::error_code ec;
+    lt::add_torrent_params atp;
+    if (!r.resume.empty()) {
+        atp = lt::read_resume_data(lt::span<char const>(r.resume.data(), static_cast<long>(r.resume.size())), ec);
+        if (ec) throw std::invalid_argument("unreadable resume data (" + ec.message() + ")");
+    } else if (!r.torrent.empty()) {
+        atp.ti = std::make_shared<lt::torrent_info>(lt::span<char const>(r.torrent.data(), static_cast<long>(r.torrent.size())),
+                                                    ec, lt::from_span);
+        if (ec) throw std::invalid_argument("not a valid .torrent file (" + ec.message() + ")");
+    } else {
+        atp = lt::parse_magnet_uri(r.magnet, ec);
+        if (ec) throw std::invalid_argument("malformed magnet link (" + ec.message() + ")");
+    }
+    atp.save_path = r.save_path;
+    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused | lt::torrent_flags::seed_mode);
+    if (r.paused) atp.flags |= lt::torrent_flags::paused;
+    if (r.seed_mode) atp.flags |= lt::torrent_flags::seed_mode;
+    lt::torrent_handle h = impl_->session->add_torrent(std::move(atp), ec);
+    if (ec) throw std::invalid_argument("libtorrent refused the torrent (" + ec.message() + ")");
+    const std::string id = impl_->id_of(h);
+    impl_->torrents[id] = h;
+    impl_->connect_to(h, r.peers);
+    impl_->connect_to(h, impl_->config.peers);
+    h.save_resume_data(lt::torrent_handle::save_info_dict);
+    return id;
+}
+
+bool Engine::has(const std::string& id) const { return impl_->torrents.count(id) != 0; }
+
+void Engine::pause(const std::string& id) {
+    auto h = impl_->handle_of(id);
+    h.pause(lt::torrent_handle::graceful_pause);
+    h.save_resume_data(lt::torrent_handle::save_info_dict);
+}
+
+void Engine::resume(const std::string& id) {
+    auto h = impl_->handle_of(id);
+    h.clear_error();
+    h.resume();
+    impl_->connect_to(h, impl_->config.peers);
+}
+
+void Engine::remove(const std::string& id) {
+    auto it = impl_->torrents.find(id);
+    if (it == impl_->torrents.end()) return;
+    impl_->session->remove_torrent(it->second);
+    impl_->torrents.erase(it);
+}
+
+void Engine::connect(const std::string& id, const std::vector<Endpoint>& peers) {
+    impl_->connect_to(impl_->handle_of(id), peers);
+}
+
+std::optional<TorrentStats> Engine::stats(const std::string& id) const {
+    auto it = impl_->torrents.find(id);
+    if (it == impl_->torrents.end()) return std::nullopt;
+    const lt::torrent_status st = it->second.status(lt::torrent_handle::query_name);
+    TorrentStats s;
+    s.id = id;
+    s.name = st.name;
+    s.has_metadata = st.has_metadata;
+    s.finished = st.is_finished || st.is_seeding;
+    s.done = st.total_wanted_done;
+    s.size = st.total_wanted;
+    s.download_rate = st.download_payload_rate;
+    s.upload_rate = st.upload_payload_rate;
+    s.uploaded = st.all_time_upload;
+    s.downloaded_session = st.total_payload_download;
+    s.peers = st.num_peers;
+    if (st.errc) {
+        s.state = "error";
+        s.error = st.errc.message();
+    } else if (st.flags & lt::torrent_flags::paused) {
+        s.state = "paused";
+    } else {
+        switch (st.state) {
+            case lt::torrent_status::checking_files:
+            case lt::torrent_status::checking_resume_data: s.state = "checking"; break;
+            case lt::torrent_status::downloading_metadata: s.state = "metadata"; break;
+            case lt::torrent_status::downloading: s.state = "downloading"; break;
+            default: s.state = "seeding"; break;
+        }
+    }
+    return s;
+}
+
+std::optional<TorrentFacts> Engine::facts(const std::string& id) const {
+    auto it = impl_->torrents.find(id);
+    if (it == impl_->torrents.end()) return std::nullopt;
+    auto ti = it->second.torrent_file();
+    if (!ti) return std::nullopt;
+    TorrentFacts f = facts_of(*ti, "");
+    f.magnet = lt::make_magnet_uri(it->second);
+    return f;
+}
+
+void Engine::checkpoint() { impl_->checkpoint(); }
+
+void Engine::shutdown(std::function<void(std::string)> done) {
+    auto& i = *impl_;
+    i.stopping = true;
+    i.timer.cancel();
+    i.on_stopped = std::move(done);
+    i.session->pause();
+    for (auto& [id, h] : i.torrents) {
+        if (!h.is_valid()) continue;
+        h.save_resume_data(lt::torrent_handle::flush_disk_cache | lt::torrent_handle::save_info_dict);
+        ++i.outstanding_saves;
+    }
+    if (i.outstanding_saves == 0) return i.finish_stop();
+    i.stop_timer = std::make_unique<boost::asio::steady_timer>(i.io, shutdown_deadline);
+    std::weak_ptr<Impl> weak = impl_;
+    i.stop_timer->async_wait([weak](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) {
+            spdlog::warn("{} resume saves still pending at shutdown; giving up on them", self->outstanding_saves);
+            self->finish_stop();
+        }
+    });
+}
+
+}  // namespace coop::agent

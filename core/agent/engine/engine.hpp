@@ -1,0 +1,120 @@
+#pragma once
+// The torrent engine: the agent's one libtorrent session, behind an
+// interface of plain types so nothing outside engine/*.cpp includes
+// libtorrent. Everything runs on the agent's io_context: libtorrent alerts
+// are posted to it, and callbacks are made from it.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/endpoint.hpp"
+
+namespace coop::agent {
+
+struct EngineConfig {
+    Endpoint listen;
+    std::vector<Endpoint> peers;  // other agents: DHT bootstrap and direct connects
+    bool no_public = false;
+    std::int64_t upload_limit = 0;    // bytes/s, 0 = unlimited
+    std::int64_t download_limit = 0;  // bytes/s, 0 = unlimited
+    std::string session_state;        // saved DHT state, may be empty
+};
+
+// What identifies a torrent, known from a magnet or once metadata is there.
+struct TorrentFacts {
+    std::string id;         // 16 hex digits of the best info-hash
+    std::string info_hash;  // full hex of the best info-hash
+    std::string info_hash_v1;
+    std::string info_hash_v2;
+    std::string name;
+    std::string magnet;
+    std::int64_t size = 0;  // 0 until metadata
+    std::string torrent;    // bencoded .torrent, empty until metadata
+};
+
+struct TorrentStats {
+    std::string id;
+    std::string name;
+    // "checking", "metadata", "downloading", "seeding", "paused", "error"
+    std::string state;
+    bool has_metadata = false;
+    bool finished = false;
+    std::int64_t done = 0;  // verified bytes of what is wanted
+    std::int64_t size = 0;  // bytes wanted
+    std::int64_t download_rate = 0;
+    std::int64_t upload_rate = 0;
+    std::int64_t uploaded = 0;            // all time (kept in resume data)
+    std::int64_t downloaded_session = 0;  // payload since this agent started it
+    int peers = 0;
+    std::string error;
+};
+
+struct AddRequest {
+    std::string resume;   // libtorrent resume data, preferred when present
+    std::string torrent;  // bencoded .torrent
+    std::string magnet;
+    std::string save_path;
+    bool seed_mode = false;  // data known good (just hashed by us): skip the check
+    bool paused = false;
+    std::vector<Endpoint> peers;
+};
+
+struct EngineEvents {
+    std::function<void(const std::string& id, std::string resume)> resume_saved;
+    std::function<void(const std::string& id)> metadata_received;
+    std::function<void(const std::string& id)> finished;
+    // A disk error stopped the torrent; `no_space` when the disk is full.
+    std::function<void(const std::string& id, const std::string& message, bool no_space)> failed;
+};
+
+class Engine {
+public:
+    Engine(boost::asio::io_context& io, EngineConfig config, EngineEvents events);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Opens the listen socket; `ready` gets "" or a one-line reason.
+    void start(std::function<void(const std::string& error)> ready);
+
+    Endpoint listen_endpoint() const;
+    int dht_nodes() const;
+    int peers() const;
+    std::int64_t upload_rate() const;
+    std::int64_t download_rate() const;
+
+    // Parses a magnet link or .torrent bytes. Throws std::invalid_argument
+    // with a one-line reason.
+    static TorrentFacts inspect_magnet(const std::string& magnet);
+    static TorrentFacts inspect_torrent(const std::string& torrent);
+    // The magnet of a bare hex info-hash (40 or 64 digits), or "".
+    static std::string magnet_of_info_hash(const std::string& hex);
+
+    // Adds a torrent and returns its id. Throws std::invalid_argument.
+    std::string add(const AddRequest& request);
+    bool has(const std::string& id) const;
+    void pause(const std::string& id);
+    void resume(const std::string& id);
+    void remove(const std::string& id);
+    void connect(const std::string& id, const std::vector<Endpoint>& peers);
+    std::optional<TorrentStats> stats(const std::string& id) const;
+    std::optional<TorrentFacts> facts(const std::string& id) const;
+
+    // Saves resume data of every torrent that changed (a checkpoint).
+    void checkpoint();
+    // Pauses everything, saves resume data and the session state, then
+    // calls `done(session_state)`. Bounded: gives up waiting after 5 s.
+    void shutdown(std::function<void(std::string session_state)> done);
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace coop::agent

@@ -1,0 +1,20 @@
+#pragma once
+// Making a v2/hybrid torrent of a file or folder where it lies.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/agent/engine/engine.hpp"
+
+namespace coop::agent {
+
+// Hashes `path` (blocking: run it off the event loop) and returns the
+// torrent's facts with its bencoded form. `progress(done, total)` is called
+// per piece. `trackers` are announce URLs to put in the torrent and its
+// magnet. Throws std::runtime_error naming the unreadable file.
+TorrentFacts make_torrent(const std::filesystem::path& path, const std::vector<std::string>& trackers,
+                          const std::function<void(int done, int total)>& progress);
+
+}  // namespace coop::agent

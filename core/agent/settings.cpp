@@ -1,0 +1,57 @@
+#include "core/agent/settings.hpp"
+
+#include <stdexcept>
+
+#include "core/endpoint.hpp"
+#include "core/units.hpp"
+
+namespace coop::agent {
+
+Settings Settings::from_json(const nlohmann::json& j) {
+    Settings s;
+    s.listen = j.value("listen", s.listen);
+    s.peers = j.value("peers", s.peers);
+    s.no_public = j.value("no_public", s.no_public);
+    s.upload_limit = j.value("upload_limit", s.upload_limit);
+    s.download_limit = j.value("download_limit", s.download_limit);
+    s.log_level = j.value("log_level", s.log_level);
+    return s;
+}
+
+nlohmann::json Settings::to_json() const {
+    return {{"listen", listen},          {"peers", peers},
+            {"no_public", no_public},    {"upload_limit", upload_limit},
+            {"download_limit", download_limit}, {"log_level", log_level}};
+}
+
+namespace {
+
+std::int64_t rate(const std::string& flag, const std::string& text) {
+    auto v = parse_size(text);
+    if (!v) throw std::runtime_error(flag + " '" + text + "' is not a rate like 500K or 2M (bytes per second)");
+    return *v;
+}
+
+void check_endpoint(const std::string& flag, const std::string& text) {
+    std::string error;
+    if (!parse_endpoint(text, error)) throw std::runtime_error(flag + " " + error);
+}
+
+}  // namespace
+
+void SettingsOverride::apply(Settings& s) const {
+    if (listen) {
+        check_endpoint("--listen", *listen);
+        s.listen = *listen;
+    }
+    if (peers) {
+        for (const auto& p : *peers) check_endpoint("--peer", p);
+        s.peers = *peers;
+    }
+    if (no_public) s.no_public = *no_public;
+    if (upload_limit) s.upload_limit = rate("--upload-limit", *upload_limit);
+    if (download_limit) s.download_limit = rate("--download-limit", *download_limit);
+    if (log_level) s.log_level = *log_level;
+}
+
+}  // namespace coop::agent

@@ -1,0 +1,38 @@
+#pragma once
+// The agent's settings: what `coop agent start` was told, saved in the store
+// so an agent started later by any command comes back the same way.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace coop::agent {
+
+struct Settings {
+    std::string listen = "0.0.0.0:6881";
+    std::vector<std::string> peers;
+    bool no_public = false;
+    std::int64_t upload_limit = 0;    // bytes/s, 0 = unlimited
+    std::int64_t download_limit = 0;  // bytes/s, 0 = unlimited
+    std::string log_level = "info";
+
+    static Settings from_json(const nlohmann::json& j);
+    nlohmann::json to_json() const;
+};
+
+// Options given on coopd's command line: only what is set overrides.
+struct SettingsOverride {
+    std::optional<std::string> listen;
+    std::optional<std::vector<std::string>> peers;
+    std::optional<bool> no_public;
+    std::optional<std::string> upload_limit;    // "2M", "500K", "0"
+    std::optional<std::string> download_limit;
+    std::optional<std::string> log_level;
+
+    // Throws std::runtime_error naming the bad option.
+    void apply(Settings& s) const;
+};
+
+}  // namespace coop::agent

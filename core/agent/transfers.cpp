@@ -1,0 +1,484 @@
+#include "core/agent/transfers.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "core/agent/engine/torrent_files.hpp"
+
+namespace coop::agent {
+
+namespace {
+
+constexpr auto progress_interval = std::chrono::milliseconds(500);
+constexpr std::uintmax_t max_torrent_file_bytes = 50u << 20;
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool is_hex(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::vector<Endpoint> endpoints_param(const json& params) {
+    std::vector<Endpoint> out;
+    if (!params.contains("peers")) return out;
+    if (!params["peers"].is_array()) throw RpcFailure(rpc::invalid_params, "'peers' must be a list of ADDR:PORT");
+    for (const auto& p : params["peers"]) {
+        std::string error;
+        auto e = p.is_string() ? parse_endpoint(p.get<std::string>(), error) : std::nullopt;
+        if (!e) throw RpcFailure(rpc::bad_input, error.empty() ? "'peers' must hold strings" : error);
+        out.push_back(*e);
+    }
+    return out;
+}
+
+}  // namespace
+
+Transfers::Transfers(boost::asio::io_context& io, Store& store, const Home& home)
+    : io_(io), store_(store), home_(home), progress_timer_(io) {}
+
+Transfers::~Transfers() { stop(); }
+
+void Transfers::stop() {
+    if (std::exchange(stopped_, true)) return;
+    progress_timer_.cancel();
+    hashing_.stop();
+    hashing_.join();
+    for (auto& [path, calls] : hashing_calls_)
+        for (auto& c : calls) c->fail(rpc::shutting_down, "the agent is shutting down; share " + path + " again later");
+    hashing_calls_.clear();
+    for (auto& [id, w] : watches_) w.call->fail(rpc::shutting_down, "the agent is shutting down; run the same command to resume");
+    watches_.clear();
+}
+
+EngineEvents Transfers::engine_events() {
+    EngineEvents e;
+    e.resume_saved = [this](const std::string& id, std::string resume) {
+        if (store_.by_id(id)) store_.save_resume(id, resume);
+    };
+    e.metadata_received = [this](const std::string& id) { on_metadata(id); };
+    e.finished = [this](const std::string& id) { on_finished(id); };
+    e.failed = [this](const std::string& id, const std::string& m, bool no_space) { on_failed(id, m, no_space); };
+    return e;
+}
+
+void Transfers::register_methods(RpcServer& server) {
+    server.handle("share.add", [this](auto& c) { share_add(c); });
+    server.handle("share.list", [this](auto& c) { share_list(c); });
+    server.handle("share.stop", [this](auto& c) { share_stop(c); });
+    server.handle("fetch.add", [this](auto& c) { fetch_add(c); });
+    server.handle("fetch.watch", [this](auto& c) { fetch_watch(c); });
+    server.handle("fetch.pause", [this](auto& c) { fetch_pause(c); });
+    server.handle("fetch.list", [this](auto& c) { fetch_list(c); });
+    schedule_progress();
+}
+
+std::size_t Transfers::count() const {
+    std::size_t n = 0;
+    for (const auto& t : store_.all())
+        if (engine_->has(t.id)) ++n;
+    return n;
+}
+
+void Transfers::restore() {
+    for (auto& t : store_.all()) {
+        const bool wanted = (t.role == Transfer::Role::share && t.state == Transfer::State::active) ||
+                            (t.role == Transfer::Role::fetch &&
+                             (t.state == Transfer::State::active || (t.state == Transfer::State::complete && t.seed)));
+        if (!wanted) continue;
+        try {
+            start_in_engine(t, false, {});
+        } catch (const std::exception& e) {
+            spdlog::error("cannot restore {} ({}): {}", t.id, t.name, e.what());
+        }
+    }
+}
+
+void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers) {
+    if (engine_->has(t.id)) {
+        engine_->resume(t.id);
+        engine_->connect(t.id, peers);
+        return;
+    }
+    AddRequest r;
+    r.resume = t.resume;
+    r.torrent = t.torrent;
+    r.magnet = t.magnet;
+    r.save_path = t.save_path;
+    r.seed_mode = seed_mode;
+    r.peers = peers;
+    std::string id;
+    try {
+        id = engine_->add(r);
+    } catch (const std::invalid_argument& e) {
+        if (r.resume.empty()) throw;
+        spdlog::warn("{}: {}; starting without resume data", t.id, e.what());
+        r.resume.clear();
+        id = engine_->add(r);
+    }
+    if (id != t.id) spdlog::warn("torrent {} came back with id {}", t.id, id);
+}
+
+// ---- share ---------------------------------------------------------------
+
+void Transfers::share_add(const std::shared_ptr<Call>& call) {
+    const std::filesystem::path given = call->string_param("path");
+    std::vector<std::string> trackers = call->params().value("trackers", std::vector<std::string>{});
+    std::error_code ec;
+    if (!given.is_absolute()) throw RpcFailure(rpc::bad_input, "path must be absolute: " + given.string());
+    if (!std::filesystem::exists(given, ec))
+        throw RpcFailure(rpc::not_found, "no such file or directory: " + given.string());
+    const std::string path = std::filesystem::canonical(given, ec).string();
+    if (ec) throw RpcFailure(rpc::io_error, "cannot resolve " + given.string() + ": " + ec.message());
+
+    if (auto existing = store_.by_source_path(path)) {
+        if (existing->state == Transfer::State::stopped) {
+            start_in_engine(*existing, false, {});
+            store_.set_state(existing->id, Transfer::State::active);
+            existing->state = Transfer::State::active;
+        }
+        return call->reply(share_json(*existing, true));
+    }
+    auto& waiting = hashing_calls_[path];
+    waiting.push_back(call);
+    if (waiting.size() > 1) return;  // the same path is being hashed already
+
+    boost::asio::post(hashing_, [this, path, trackers] {
+        auto last = std::chrono::steady_clock::now();
+        auto progress = [&](int done, int total) {
+            const auto t = std::chrono::steady_clock::now();
+            if (done != total && t - last < std::chrono::milliseconds(200)) return;
+            last = t;
+            boost::asio::post(io_, [this, path, done, total] {
+                for (auto& c : hashing_calls_[path])
+                    c->notify("share.progress", {{"path", path}, {"hashed", done}, {"total", total}});
+            });
+        };
+        try {
+            TorrentFacts facts = make_torrent(path, trackers, progress);
+            boost::asio::post(io_, [this, path, facts = std::move(facts)]() mutable {
+                auto calls = std::move(hashing_calls_[path]);
+                hashing_calls_.erase(path);
+                for (auto& c : calls) {
+                    try {
+                        shared(c, path, facts);
+                    } catch (const RpcFailure& e) {
+                        c->fail(e.code(), e.what());
+                    } catch (const std::exception& e) {
+                        c->fail(rpc::internal_error, e.what());
+                    }
+                }
+            });
+        } catch (const std::exception& e) {
+            boost::asio::post(io_, [this, path, message = std::string(e.what())] {
+                auto calls = std::move(hashing_calls_[path]);
+                hashing_calls_.erase(path);
+                for (auto& c : calls) c->fail(rpc::io_error, message);
+            });
+        }
+    });
+}
+
+void Transfers::shared(const std::shared_ptr<Call>& call, const std::string& path, TorrentFacts facts) {
+    if (auto existing = store_.by_source_path(path)) return call->reply(share_json(*existing, true));
+    if (auto same = store_.by_id(facts.id)) {
+        // The same bytes are already shared (or fetched) from elsewhere.
+        if (!engine_->has(same->id)) start_in_engine(*same, false, {});
+        return call->reply(share_json(*same, true));
+    }
+    Transfer t;
+    t.id = facts.id;
+    t.info_hash = facts.info_hash;
+    t.role = Transfer::Role::share;
+    t.name = facts.name;
+    t.source_path = path;
+    t.save_path = std::filesystem::path(path).parent_path().string();
+    t.magnet = facts.magnet;
+    t.torrent = facts.torrent;
+    t.size = facts.size;
+    t.state = Transfer::State::active;
+    t.added_at = now_seconds();
+    store_.save(t);
+    start_in_engine(t, true, {});
+    spdlog::info("sharing {} as {}", path, t.id);
+    call->reply(share_json(t, false));
+}
+
+json Transfers::share_json(const Transfer& t, bool existing) const {
+    json j = {{"id", t.id},     {"name", t.name},         {"path", t.source_path.empty() ? t.save_path + "/" + t.name : t.source_path},
+              {"size", t.size}, {"magnet", t.magnet},     {"info_hash", t.info_hash},
+              {"state", to_string(t.state)}, {"existing", existing}};
+    if (auto f = engine_->facts(t.id)) {
+        j["info_hash_v1"] = f->info_hash_v1;
+        j["info_hash_v2"] = f->info_hash_v2;
+    } else if (!t.torrent.empty()) {
+        try {
+            const auto f2 = Engine::inspect_torrent(t.torrent);
+            j["info_hash_v1"] = f2.info_hash_v1;
+            j["info_hash_v2"] = f2.info_hash_v2;
+        } catch (const std::exception&) {
+        }
+    }
+    return j;
+}
+
+void Transfers::share_list(const std::shared_ptr<Call>& call) {
+    json shares = json::array();
+    for (const auto& t : store_.all()) {
+        if (t.role != Transfer::Role::share) continue;
+        json j = share_json(t, true);
+        j.erase("existing");
+        const auto s = engine_->stats(t.id);
+        j["peers"] = s ? s->peers : 0;
+        j["uploaded"] = s ? s->uploaded : 0;
+        j["upload_rate"] = s ? s->upload_rate : 0;
+        j["ratio"] = t.size > 0 && s ? static_cast<double>(s->uploaded) / static_cast<double>(t.size) : 0.0;
+        if (s && t.state == Transfer::State::active) j["state"] = s->state;
+        shares.push_back(std::move(j));
+    }
+    call->reply({{"shares", shares}});
+}
+
+void Transfers::share_stop(const std::shared_ptr<Call>& call) {
+    Transfer t = resolve(call->string_param("id"), Transfer::Role::share);
+    engine_->remove(t.id);
+    store_.set_state(t.id, Transfer::State::stopped);
+    spdlog::info("stopped sharing {} ({})", t.id, t.name);
+    call->reply({{"id", t.id}, {"name", t.name}, {"path", t.source_path}});
+}
+
+// ---- fetch ---------------------------------------------------------------
+
+Transfer Transfers::resolve(const std::string& given, std::optional<Transfer::Role> role) {
+    const std::string prefix = lower(given);
+    const std::string what = !role ? "share or download" : *role == Transfer::Role::share ? "share" : "download";
+    const std::string listing = !role ? "coop share --list or coop fetch --list"
+                                : *role == Transfer::Role::share ? "coop share --list" : "coop fetch --list";
+    if (!is_hex(prefix)) throw RpcFailure(rpc::bad_input, "'" + given + "' is not an id (ids are hex digits; see " + listing + ")");
+    std::vector<Transfer> matches;
+    for (auto& t : store_.by_id_prefix(prefix))
+        if (!role || t.role == *role) matches.push_back(std::move(t));
+    if (matches.empty()) throw RpcFailure(rpc::not_found, "no " + what + " has id '" + given + "'; see " + listing);
+    if (matches.size() > 1) {
+        std::string list;
+        for (const auto& m : matches) list += (list.empty() ? "" : ", ") + m.id + " (" + m.name + ")";
+        throw RpcFailure(rpc::ambiguous, "id '" + given + "' matches " + list + "; type more digits");
+    }
+    return matches.front();
+}
+
+Transfer Transfers::source_to_transfer(const std::string& source) {
+    TorrentFacts facts;
+    try {
+        if (source.rfind("magnet:", 0) == 0) {
+            facts = Engine::inspect_magnet(source);
+        } else if (!source.empty() && source.front() == '/') {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(source, ec);
+            if (ec) throw RpcFailure(rpc::not_found, "cannot read " + source + ": " + ec.message());
+            if (size > max_torrent_file_bytes) throw RpcFailure(rpc::bad_input, source + " is over 50 MiB: not a .torrent file");
+            std::ifstream in(source, std::ios::binary);
+            std::stringstream buf;
+            buf << in.rdbuf();
+            if (!in) throw RpcFailure(rpc::io_error, "cannot read " + source);
+            facts = Engine::inspect_torrent(buf.str());
+        } else if (is_hex(source) && (source.size() == 40 || source.size() == 64)) {
+            facts = Engine::inspect_magnet(Engine::magnet_of_info_hash(lower(source)));
+        } else if (is_hex(source)) {
+            return resolve(source, std::nullopt);
+        } else {
+            throw RpcFailure(rpc::bad_input, "'" + source + "' is not a magnet link, a .torrent file, an info-hash or a known id");
+        }
+    } catch (const std::invalid_argument& e) {
+        const bool file = !source.empty() && source.front() == '/';
+        throw RpcFailure(rpc::bad_input, file ? source + " is " + e.what() : e.what());
+    }
+    Transfer t;
+    t.id = facts.id;
+    t.info_hash = facts.info_hash;
+    t.role = Transfer::Role::fetch;
+    t.name = facts.name.empty() ? facts.id : facts.name;
+    t.magnet = facts.magnet;
+    t.torrent = facts.torrent;
+    t.size = facts.size;
+    return t;
+}
+
+void Transfers::fetch_add(const std::shared_ptr<Call>& call) {
+    const auto& params = call->params();
+    const std::string source = call->string_param("source");
+    const auto peers = endpoints_param(params);
+    Transfer t = source_to_transfer(source);
+
+    if (auto existing = store_.by_id(t.id)) {
+        bool resumed = false;
+        if (existing->role == Transfer::Role::fetch && existing->state != Transfer::State::complete) {
+            start_in_engine(*existing, false, peers);
+            store_.set_state(existing->id, Transfer::State::active);
+            resumed = true;
+        }
+        return call->reply({{"id", existing->id}, {"name", existing->name}, {"save_path", existing->save_path},
+                            {"resumed", resumed}, {"role", to_string(existing->role)}});
+    }
+    t.save_path = params.value("save_path", home_.downloads().string());
+    t.seed = params.value("seed", true);
+    std::error_code ec;
+    std::filesystem::create_directories(t.save_path, ec);
+    if (ec || !std::filesystem::is_directory(t.save_path))
+        throw RpcFailure(rpc::io_error, "cannot create folder " + t.save_path + ": " +
+                                            (ec ? ec.message() : "a file is in the way") + "; pick another with -o DIR");
+    t.state = Transfer::State::active;
+    t.added_at = now_seconds();
+    start_in_engine(t, false, peers);
+    store_.save(t);
+    spdlog::info("fetching {} ({}) into {}", t.id, t.name, t.save_path);
+    call->reply({{"id", t.id}, {"name", t.name}, {"save_path", t.save_path}, {"resumed", false}, {"role", "fetch"}});
+}
+
+void Transfers::fetch_watch(const std::shared_ptr<Call>& call) {
+    Transfer t = resolve(call->string_param("id"), std::nullopt);
+    watches_.emplace(t.id, Watch{call, -1});
+    const std::string id = t.id;
+    call->on_disconnect([this, id, call] {
+        for (auto it = watches_.begin(); it != watches_.end();)
+            it = it->second.call == call ? watches_.erase(it) : std::next(it);
+        auto current = store_.by_id(id);
+        if (!current || current->state != Transfer::State::active || watches_.count(id)) return;
+        if (current->role != Transfer::Role::fetch || !engine_->has(id)) return;
+        engine_->pause(id);
+        store_.set_state(id, Transfer::State::paused);
+        spdlog::info("paused {} ({}): its fetch command went away", id, current->name);
+    });
+    if (t.state == Transfer::State::complete || (t.role == Transfer::Role::share && t.state == Transfer::State::active))
+        answer_watchers(id);
+}
+
+void Transfers::fetch_pause(const std::shared_ptr<Call>& call) {
+    Transfer t = resolve(call->string_param("id"), Transfer::Role::fetch);
+    if (t.state == Transfer::State::active && engine_->has(t.id)) {
+        engine_->pause(t.id);
+        store_.set_state(t.id, Transfer::State::paused);
+    }
+    call->reply({{"id", t.id}, {"name", t.name}});
+}
+
+json Transfers::progress_json(const Transfer& t, const TorrentStats& s) const {
+    const std::int64_t left = s.size - s.done;
+    const std::int64_t eta = s.download_rate > 0 ? left / s.download_rate : (left == 0 && s.size > 0 ? 0 : -1);
+    return {{"id", t.id},          {"name", s.name.empty() ? t.name : s.name},
+            {"state", s.state},    {"progress", s.size > 0 ? static_cast<double>(s.done) / static_cast<double>(s.size) : 0.0},
+            {"done", s.done},      {"size", s.size},
+            {"download_rate", s.download_rate}, {"upload_rate", s.upload_rate},
+            {"peers", s.peers},    {"eta", eta}};
+}
+
+void Transfers::fetch_list(const std::shared_ptr<Call>& call) {
+    json downloads = json::array();
+    for (const auto& t : store_.all()) {
+        if (t.role != Transfer::Role::fetch) continue;
+        json j;
+        if (auto s = engine_->stats(t.id)) {
+            j = progress_json(t, *s);
+            if (t.state != Transfer::State::active && t.state != Transfer::State::complete) j["state"] = to_string(t.state);
+            if (t.state == Transfer::State::complete) j["state"] = "complete";
+        } else {
+            const bool complete = t.state == Transfer::State::complete;
+            j = {{"id", t.id}, {"name", t.name}, {"state", to_string(t.state)}, {"progress", complete ? 1.0 : 0.0},
+                 {"done", complete ? t.size : 0}, {"size", t.size}, {"download_rate", 0}, {"upload_rate", 0},
+                 {"peers", 0}, {"eta", -1}};
+        }
+        j["path"] = (std::filesystem::path(t.save_path) / t.name).string();
+        j["magnet"] = t.magnet;
+        j["seeding"] = t.seed && t.state == Transfer::State::complete;
+        downloads.push_back(std::move(j));
+    }
+    call->reply({{"downloads", downloads}});
+}
+
+// ---- engine events and progress ------------------------------------------
+
+void Transfers::on_metadata(const std::string& id) {
+    auto t = store_.by_id(id);
+    auto f = engine_->facts(id);
+    if (!t || !f) return;
+    t->name = f->name;
+    t->size = f->size;
+    store_.save(*t);
+}
+
+void Transfers::on_finished(const std::string& id) {
+    auto t = store_.by_id(id);
+    if (!t || t->role != Transfer::Role::fetch) return;
+    if (t->state != Transfer::State::complete) {
+        store_.set_state(id, Transfer::State::complete, now_seconds());
+        spdlog::info("fetched {} ({}) into {}", id, t->name, t->save_path);
+    }
+    answer_watchers(id);
+    if (!t->seed && engine_->has(id)) {
+        engine_->checkpoint();
+        engine_->remove(id);
+    }
+}
+
+void Transfers::answer_watchers(const std::string& id) {
+    auto t = store_.by_id(id);
+    if (!t) return;
+    const auto s = engine_->stats(id);
+    auto [first, last] = watches_.equal_range(id);
+    for (auto it = first; it != last; ++it) {
+        const std::int64_t size = s && s->size > 0 ? s->size : t->size;
+        it->second.call->reply({{"id", id},
+                                {"name", t->name},
+                                {"path", (std::filesystem::path(t->save_path) / t->name).string()},
+                                {"size", size},
+                                {"downloaded", s ? s->downloaded_session : 0},
+                                {"have_at_start", std::max<std::int64_t>(0, it->second.have_at_start)}});
+    }
+    watches_.erase(first, last);
+}
+
+void Transfers::on_failed(const std::string& id, const std::string& message, bool no_space) {
+    auto t = store_.by_id(id);
+    if (!t) return;
+    store_.set_state(id, Transfer::State::paused);
+    const std::string fix = no_space ? "; free some space (or fetch into another folder with -o DIR) and run the same command to resume"
+                                     : "; fix that and run the same command to resume";
+    auto [first, last] = watches_.equal_range(id);
+    for (auto it = first; it != last; ++it) it->second.call->fail(rpc::io_error, message + fix);
+    watches_.erase(first, last);
+}
+
+void Transfers::schedule_progress() {
+    progress_timer_.expires_after(progress_interval);
+    progress_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopped_) return;
+        report_progress();
+        schedule_progress();
+    });
+}
+
+void Transfers::report_progress() {
+    std::set<std::string> finished;
+    for (auto& [id, w] : watches_) {
+        auto t = store_.by_id(id);
+        auto s = engine_->stats(id);
+        if (!t || !s) continue;
+        if (w.have_at_start < 0 && s->has_metadata && s->state != "checking") w.have_at_start = s->done;
+        w.call->notify("fetch.progress", progress_json(*t, *s));
+        if (s->finished && s->has_metadata) finished.insert(id);
+    }
+    for (const auto& id : finished) on_finished(id);
+}
+
+}  // namespace coop::agent

@@ -1,0 +1,77 @@
+#pragma once
+// Shares and downloads: the share.* and fetch.* methods, kept in step with
+// the store (what must survive a crash) and the engine (what moves now).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/agent/engine/engine.hpp"
+#include "core/agent/rpc_server.hpp"
+#include "core/home.hpp"
+#include "core/store/store.hpp"
+
+namespace coop::agent {
+
+class Transfers {
+public:
+    Transfers(boost::asio::io_context& io, Store& store, const Home& home);
+    ~Transfers();
+
+    // What the engine must tell us; wire these before the engine starts.
+    EngineEvents engine_events();
+    void attach(Engine& engine) { engine_ = &engine; }
+
+    void register_methods(RpcServer& server);
+    // Puts every saved share and download back into the session.
+    void restore();
+    // Stops the hashing pool; calls in flight are answered with an error.
+    void stop();
+
+    std::size_t count() const;
+
+private:
+    struct Watch {
+        std::shared_ptr<Call> call;
+        std::int64_t have_at_start = -1;
+    };
+
+    void share_add(const std::shared_ptr<Call>& call);
+    void share_list(const std::shared_ptr<Call>& call);
+    void share_stop(const std::shared_ptr<Call>& call);
+    void fetch_add(const std::shared_ptr<Call>& call);
+    void fetch_watch(const std::shared_ptr<Call>& call);
+    void fetch_pause(const std::shared_ptr<Call>& call);
+    void fetch_list(const std::shared_ptr<Call>& call);
+
+    void shared(const std::shared_ptr<Call>& call, const std::string& path, TorrentFacts facts);
+    json share_json(const Transfer& t, bool existing) const;
+    Transfer resolve(const std::string& id_or_prefix, std::optional<Transfer::Role> role);
+    Transfer source_to_transfer(const std::string& source);
+    void start_in_engine(Transfer& t, bool paused, const std::vector<Endpoint>& peers);
+
+    void on_finished(const std::string& id);
+    void on_failed(const std::string& id, const std::string& message, bool no_space);
+    void on_metadata(const std::string& id);
+    void report_progress();
+    void schedule_progress();
+    void answer_watchers(const std::string& id);
+    json progress_json(const Transfer& t, const TorrentStats& s) const;
+
+    boost::asio::io_context& io_;
+    Store& store_;
+    Home home_;
+    Engine* engine_ = nullptr;
+    boost::asio::thread_pool hashing_{1};
+    boost::asio::steady_timer progress_timer_;
+    std::multimap<std::string, Watch> watches_;  // by transfer id
+    std::map<std::string, std::vector<std::shared_ptr<Call>>> hashing_calls_;  // by path
+    bool stopped_ = false;
+};
+
+}  // namespace coop::agent

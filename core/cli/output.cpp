@@ -1,0 +1,53 @@
+#include "core/cli/output.hpp"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/home.hpp"
+#include "core/rpc/client.hpp"
+
+namespace coop::cli {
+
+void error(const std::string& program, const std::string& message) {
+    std::fflush(stdout);
+    std::cerr << program << ": " << message << std::endl;
+}
+
+int parse(CLI::App& app, const std::string& program, int argc, char** argv) {
+    try {
+        app.parse(argc, argv);
+        return -1;
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string what = e.what();
+        error(program, what + " (see " + program + " --help)");
+        return usage;
+    }
+}
+
+int guarded(const std::string& program, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const rpc::AgentLost& e) {
+        error(program, std::string(e.what()) + ": the agent stopped or crashed; see " + Home::resolve().log().string() +
+                           " and run the command again");
+    } catch (const std::exception& e) {
+        error(program, e.what());
+    }
+    return failure;
+}
+
+bool stdout_is_tty() { return ::isatty(1) == 1; }
+bool stderr_is_tty() { return ::isatty(2) == 1; }
+
+void print_json(const nlohmann::json& value) { std::cout << value.dump() << std::endl; }
+
+}  // namespace coop::cli

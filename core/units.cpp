@@ -1,0 +1,75 @@
+#include "core/units.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+namespace coop {
+
+std::string format_bytes(std::int64_t bytes) {
+    static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (std::fabs(value) >= 1024 && unit < 5) {
+        value /= 1024;
+        ++unit;
+    }
+    char buf[32];
+    if (unit == 0)
+        std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+    else if (std::fabs(value) < 100)
+        std::snprintf(buf, sizeof buf, "%.1f %s", value, units[unit]);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f %s", value, units[unit]);
+    return buf;
+}
+
+std::string format_rate(std::int64_t bytes_per_second) { return format_bytes(bytes_per_second) + "/s"; }
+
+std::string format_duration(std::int64_t seconds) {
+    if (seconds < 0) return "--";
+    char buf[32];
+    if (seconds < 60)
+        std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(seconds));
+    else if (seconds < 3600)
+        std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(seconds / 60),
+                      static_cast<long long>(seconds % 60));
+    else
+        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+                      static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+    return buf;
+}
+
+std::optional<std::int64_t> parse_size(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == 0) return std::nullopt;
+    double number = 0;
+    try {
+        std::size_t used = 0;
+        number = std::stod(text.substr(0, i), &used);
+        if (used != i) return std::nullopt;
+    } catch (...) {
+        return std::nullopt;
+    }
+    std::string unit;
+    for (; i < text.size(); ++i)
+        if (!std::isspace(static_cast<unsigned char>(text[i])))
+            unit += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    double scale = 1;
+    if (unit.empty() || unit == "B")
+        scale = 1;
+    else if (unit == "K" || unit == "KB" || unit == "KIB")
+        scale = 1024.0;
+    else if (unit == "M" || unit == "MB" || unit == "MIB")
+        scale = 1024.0 * 1024;
+    else if (unit == "G" || unit == "GB" || unit == "GIB")
+        scale = 1024.0 * 1024 * 1024;
+    else
+        return std::nullopt;
+    const double bytes = number * scale;
+    if (bytes > 9e18) return std::nullopt;
+    return static_cast<std::int64_t>(bytes);
+}
+
+}  // namespace coop

@@ -1,0 +1,20 @@
+#pragma once
+// Sizes, rates and durations as people read and type them.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace coop {
+
+// 1536 -> "1.5 KiB"; binary units, one decimal below 100.
+std::string format_bytes(std::int64_t bytes);
+// bytes per second -> "12.3 MiB/s"
+std::string format_rate(std::int64_t bytes_per_second);
+// seconds -> "42s", "3:07", "1:02:03"; negative -> "--"
+std::string format_duration(std::int64_t seconds);
+
+// "500K", "2M", "2MiB", "1.5 MB", "1000" (bytes). K/M/G are binary (1024),
+// as for every size coop prints. Returns nullopt on anything else.
+std::optional<std::int64_t> parse_size(const std::string& text);
+
+}  // namespace coop

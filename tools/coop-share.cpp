@@ -1,0 +1,106 @@
+// coop share: seed files or folders from where they lie and print their
+// magnet links; list and stop shares.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/cli/output.hpp"
+#include "core/cli/progress.hpp"
+#include "core/cli/table.hpp"
+#include "core/rpc/client.hpp"
+#include "core/units.hpp"
+
+using coop::rpc::json;
+namespace cli = coop::cli;
+
+namespace {
+
+const std::string program = "coop share";
+
+int list(coop::rpc::Client& client, bool as_json) {
+    const json r = client.call("share.list");
+    if (as_json) {
+        cli::print_json(r["shares"]);
+        return cli::ok;
+    }
+    cli::Table table({"ID", "NAME", "SIZE>", "PEERS>", "UPLOADED>", "RATIO>", "STATE", "PATH"});
+    for (const auto& s : r["shares"]) {
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.2f", s.value("ratio", 0.0));
+        table.add({s.value("id", ""), s.value("name", ""), coop::format_bytes(s.value("size", 0)),
+                   std::to_string(s.value("peers", 0)), coop::format_bytes(s.value("uploaded", 0)), ratio,
+                   s.value("state", ""), s.value("path", "")});
+    }
+    if (table.empty()) std::cout << "no shares yet; share something with coop share PATH\n";
+    else table.print(std::cout);
+    return cli::ok;
+}
+
+int share(coop::rpc::Client& client, const std::string& given, const std::vector<std::string>& trackers, bool as_json) {
+    std::error_code ec;
+    const auto path = std::filesystem::absolute(given, ec).lexically_normal();
+    json params = {{"path", path.string()}};
+    if (!trackers.empty()) params["trackers"] = trackers;
+    const bool bar = !as_json && cli::stderr_is_tty();
+    const json r = client.call("share.add", params, [&](const std::string& method, const json& p) {
+        if (method != "share.progress" || !bar) return;
+        cli::Progress progress;
+        progress.label = "hashing " + path.filename().string();
+        progress.state = "hashing";
+        progress.done = p.value("hashed", 0);
+        progress.size = p.value("total", 0);
+        std::cerr << "\r" << cli::render_bar(progress, cli::terminal_width()).substr(0, cli::terminal_width() - 1) << std::flush;
+    });
+    if (bar) std::cerr << "\r\033[K" << std::flush;
+    if (as_json) {
+        cli::print_json(r);
+    } else {
+        std::cout << (r.value("existing", false) ? "already shared: " : "shared: ") << r.value("name", "") << " ("
+                  << coop::format_bytes(r.value("size", 0)) << ") as " << r.value("id", "") << "\n"
+                  << r.value("magnet", "") << "\n";
+    }
+    return cli::ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Share files or folders over BitTorrent, seeded from where they lie (no copy)", "coop share"};
+    std::vector<std::string> paths, trackers;
+    std::string stop_id;
+    bool as_json = false, do_list = false;
+    app.add_option("PATH", paths, "file or folder to share (several make several shares)");
+    app.add_flag("--list", do_list, "list shares with size, peers, uploaded bytes and ratio");
+    app.add_option("--stop", stop_id, "stop seeding the share with this id (a prefix will do)");
+    app.add_option("--tracker", trackers, "announce URL to put in the torrent and magnet (repeat)");
+    app.add_flag("--json", as_json, "print JSON (one object per share) instead of text");
+    if (int code = cli::parse(app, program, argc, argv); code >= 0) return code;
+    const int modes = (paths.empty() ? 0 : 1) + (do_list ? 1 : 0) + (stop_id.empty() ? 0 : 1);
+    if (modes != 1) {
+        cli::error(program, modes == 0 ? "nothing to share: give a PATH (or --list, --stop ID); see coop share --help"
+                                       : "give PATHs, --list or --stop ID, one at a time");
+        return cli::usage;
+    }
+
+    return cli::guarded(program, [&] {
+        auto client = coop::rpc::Client::connect(coop::Home::resolve());
+        if (do_list) return list(client, as_json);
+        if (!stop_id.empty()) {
+            const json r = client.call("share.stop", {{"id", stop_id}});
+            if (as_json) cli::print_json(r);
+            else std::cout << "stopped sharing " << r.value("name", "") << " (" << r.value("id", "") << ")\n";
+            return cli::ok;
+        }
+        int code = cli::ok;
+        for (const auto& p : paths) {
+            try {
+                share(client, p, trackers, as_json);
+            } catch (const coop::rpc::RpcError& e) {
+                cli::error(program, e.what());
+                code = cli::failure;
+            }
+        }
+        return code;
+    });
+}
