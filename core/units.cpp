@@ -10,14 +10,15 @@ std::string format_bytes(std::int64_t bytes) {
     static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     double value = static_cast<double>(bytes);
     int unit = 0;
-    while (std::fabs(value) >= 1024 && unit < 5) {
+    // Move up while the value would print as 1024 or more once rounded.
+    while (unit < 5 && std::fabs(value) >= (unit == 0 ? 1024.0 : 1023.5)) {
         value /= 1024;
         ++unit;
     }
     char buf[32];
     if (unit == 0)
         std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-    else if (std::fabs(value) < 100)
+    else if (std::fabs(value) < 99.95)
         std::snprintf(buf, sizeof buf, "%.1f %s", value, units[unit]);
     else
         std::snprintf(buf, sizeof buf, "%.0f %s", value, units[unit]);

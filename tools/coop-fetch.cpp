@@ -49,10 +49,11 @@ std::string source_of(const std::string& given) {
     return given;
 }
 
-// Draws progress: a bar on a terminal, a line a second otherwise, or JSON.
+// Draws progress on stdout: a bar on a terminal, a line a second otherwise,
+// or JSON lines. stderr carries errors only.
 class ProgressView {
 public:
-    ProgressView(bool as_json) : json_(as_json), bar_(!as_json && cli::stderr_is_tty()) {}
+    ProgressView(bool as_json) : json_(as_json), bar_(!as_json && cli::stdout_is_tty()) {}
 
     void update(const json& p) {
         if (json_) {
@@ -71,7 +72,7 @@ public:
         progress.eta = p.value("eta", -1);
         if (bar_) {
             const int width = cli::terminal_width();
-            std::cerr << "\r" << cli::render_bar(progress, width).substr(0, static_cast<std::size_t>(width - 1))
+            std::cout << "\r" << cli::render_bar(progress, width).substr(0, static_cast<std::size_t>(width - 1))
                       << "\033[K" << std::flush;
             drawn_ = true;
             return;
@@ -79,11 +80,11 @@ public:
         const auto now = std::chrono::steady_clock::now();
         if (now - last_ < std::chrono::seconds(1)) return;
         last_ = now;
-        std::cerr << cli::render_line(progress) << std::endl;
+        std::cout << cli::render_line(progress) << std::endl;
     }
 
     void clear() {
-        if (drawn_) std::cerr << "\r\033[K" << std::flush;
+        if (drawn_) std::cout << "\r\033[K" << std::flush;
         drawn_ = false;
     }
 
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
                            << "; follow it with coop fetch --list\n";
             return cli::ok;
         }
-        if (added.value("resumed", false) && !as_json) std::cerr << "resuming " << added.value("name", "") << "\n";
+        if (added.value("resumed", false) && !as_json) std::cout << "resuming " << added.value("name", "") << "\n";
 
         coop::rpc::interrupt_calls_on_signals();
         ProgressView view(as_json);

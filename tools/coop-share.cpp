@@ -42,7 +42,7 @@ int share(coop::rpc::Client& client, const std::string& given, const std::vector
     const auto path = std::filesystem::absolute(given, ec).lexically_normal();
     json params = {{"path", path.string()}};
     if (!trackers.empty()) params["trackers"] = trackers;
-    const bool bar = !as_json && cli::stderr_is_tty();
+    const bool bar = !as_json && cli::stdout_is_tty();
     const json r = client.call("share.add", params, [&](const std::string& method, const json& p) {
         if (method != "share.progress" || !bar) return;
         cli::Progress progress;
@@ -50,9 +50,9 @@ int share(coop::rpc::Client& client, const std::string& given, const std::vector
         progress.state = "hashing";
         progress.done = p.value("hashed", 0);
         progress.size = p.value("total", 0);
-        std::cerr << "\r" << cli::render_bar(progress, cli::terminal_width()).substr(0, cli::terminal_width() - 1) << std::flush;
+        std::cout << "\r" << cli::render_bar(progress, cli::terminal_width()).substr(0, cli::terminal_width() - 1) << std::flush;
     });
-    if (bar) std::cerr << "\r\033[K" << std::flush;
+    if (bar) std::cout << "\r\033[K" << std::flush;
     if (as_json) {
         cli::print_json(r);
     } else {

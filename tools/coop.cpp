@@ -80,7 +80,7 @@ void usage(std::ostream& out) {
         for (const auto& name : others) out << "  " << name << "\n";
     }
     out << "\n'coop COMMAND --help' describes a command; 'man coop-COMMAND' has the full page.\n"
-           "COOP_HOME selects the agent (default: ~/.local/share/coop).\n";
+           "COOP_HOME selects the agent (default: $XDG_DATA_HOME/coop, else ~/.local/share/coop).\n";
 }
 
 }  // namespace

@@ -102,7 +102,11 @@ int run_agent(const Home& home, const RunOptions& options) {
         store = std::make_unique<Store>(home.database());
         if (auto saved = store->get("settings")) {
             const auto j = nlohmann::json::parse(*saved, nullptr, false);
-            if (j.is_object()) settings = Settings::from_json(j);
+            try {
+                if (j.is_object()) settings = Settings::from_json(j);
+            } catch (const nlohmann::json::exception&) {
+                settings = Settings();  // unreadable saved settings: start from the defaults
+            }
         }
         options.overrides.apply(settings);
         if (spdlog::level::from_str(settings.log_level) == spdlog::level::off && settings.log_level != "off")

@@ -24,7 +24,8 @@ public:
 
     void send(const json& message) {
         if (closed_) return;
-        queue_.push_back(message.dump() + "\n");
+        // File names are bytes, not always UTF-8: never let one throw here.
+        queue_.push_back(message.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
         if (queue_.size() == 1) write();
     }
 

@@ -360,8 +360,8 @@ void Transfers::fetch_watch(const std::shared_ptr<Call>& call) {
         store_.set_state(id, Transfer::State::paused);
         spdlog::info("paused {} ({}): its fetch command went away", id, current->name);
     });
-    if (t.state == Transfer::State::complete || (t.role == Transfer::Role::share && t.state == Transfer::State::active))
-        answer_watchers(id);
+    // A share is ours already, whatever its state.
+    if (t.state == Transfer::State::complete || t.role == Transfer::Role::share) answer_watchers(id);
 }
 
 void Transfers::fetch_pause(const std::shared_ptr<Call>& call) {

@@ -48,6 +48,8 @@ int guarded(const std::string& program, const std::function<int()>& body) {
 bool stdout_is_tty() { return ::isatty(1) == 1; }
 bool stderr_is_tty() { return ::isatty(2) == 1; }
 
-void print_json(const nlohmann::json& value) { std::cout << value.dump() << std::endl; }
+void print_json(const nlohmann::json& value) {
+    std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
 
 }  // namespace coop::cli

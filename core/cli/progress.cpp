@@ -34,12 +34,14 @@ std::string render_bar(const Progress& p, int width) {
     const int bar_width = std::max(0, room - static_cast<int>(label.size()));
     std::string bar;
     if (bar_width >= 4) {
-        const double f = p.size > 0 ? static_cast<double>(p.done) / static_cast<double>(p.size) : 0.0;
+        const double f = p.size > 0 ? std::clamp(static_cast<double>(p.done) / static_cast<double>(p.size), 0.0, 1.0) : 0.0;
         const int filled = static_cast<int>(f * bar_width);
         bar = " [" + std::string(static_cast<std::size_t>(filled), '#') +
               std::string(static_cast<std::size_t>(bar_width - filled), '-') + "]";
     }
-    return label + bar + tail;
+    std::string line = label + bar + tail;
+    if (width > 0 && static_cast<int>(line.size()) > width) line.resize(static_cast<std::size_t>(width));
+    return line;
 }
 
 std::string render_line(const Progress& p) {
@@ -52,7 +54,7 @@ std::string render_line(const Progress& p) {
 
 int terminal_width() {
     winsize ws{};
-    if (::ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) return ws.ws_col;
+    if (::ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) return ws.ws_col;
     return 80;
 }
 

@@ -21,7 +21,7 @@ struct Progress {
 std::string render_bar(const Progress& p, int width);
 // "name: 56.2% (576.0 MiB of 1.0 GiB), 12.3 MiB/s, ETA 0:05, 3 peers"
 std::string render_line(const Progress& p);
-// Width of the terminal on stderr, 80 when unknown.
+// Width of the terminal on stdout, 80 when unknown.
 int terminal_width();
 
 }  // namespace coop::cli

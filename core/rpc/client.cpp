@@ -82,13 +82,13 @@ std::string Client::read_line() {
 
 json Client::call(const std::string& method, json params, const NotificationHandler& on_notification) {
     const std::int64_t id = next_id_++;
-    std::string line = request(id, method, std::move(params)).dump() + "\n";
+    std::string line = request(id, method, std::move(params)).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     const char* p = line.data();
     std::size_t left = line.size();
     while (left > 0) {
         const ssize_t n = ::send(fd_, p, left, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw AgentLost("the agent closed the connection");
+        if (n <= 0) break;  // closed: the agent may have said why; read it below
         p += n;
         left -= static_cast<std::size_t>(n);
     }

@@ -14,7 +14,9 @@
 #include <libtorrent/write_resume_data.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -35,6 +37,7 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_str(lt::settings_pack::listen_interfaces, c.listen.to_string());
     if (!c.listen.is_unspecified()) p.set_str(lt::settings_pack::outgoing_interfaces, c.listen.address);
     p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // the port asked for, or an error
+    p.set_bool(lt::settings_pack::listen_system_port_fallback, false);
     p.set_str(lt::settings_pack::user_agent, std::string("coop/") + coop::version);
     p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
     p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
@@ -50,8 +53,9 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_int(lt::settings_pack::max_queued_disk_bytes, 16 << 20);
     p.set_int(lt::settings_pack::max_out_request_queue, 1500);
     p.set_int(lt::settings_pack::max_allowed_in_request_queue, 2000);
-    p.set_int(lt::settings_pack::upload_rate_limit, static_cast<int>(c.upload_limit));
-    p.set_int(lt::settings_pack::download_rate_limit, static_cast<int>(c.download_limit));
+    auto as_int = [](std::int64_t v) { return static_cast<int>(std::min<std::int64_t>(v, std::numeric_limits<int>::max())); };
+    p.set_int(lt::settings_pack::upload_rate_limit, as_int(c.upload_limit));
+    p.set_int(lt::settings_pack::download_rate_limit, as_int(c.download_limit));
     p.set_bool(lt::settings_pack::enable_dht, true);
     p.set_bool(lt::settings_pack::enable_upnp, !c.no_public);
     p.set_bool(lt::settings_pack::enable_natpmp, !c.no_public);
@@ -103,7 +107,8 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
 
     void create() {
         lt::session_params sp;
-        if (!config.session_state.empty()) {
+        // Private mode never reuses DHT nodes learned while public.
+        if (!config.session_state.empty() && !config.no_public) {
             try {
                 sp = lt::read_session_params(lt::span<char const>(config.session_state.data(),
                                                                   static_cast<long>(config.session_state.size())),
@@ -345,6 +350,8 @@ void Engine::pause(const std::string& id) {
 
 void Engine::resume(const std::string& id) {
     auto h = impl_->handle_of(id);
+    // A full disk puts a torrent in upload mode as well as in error.
+    h.unset_flags(lt::torrent_flags::upload_mode);
     h.clear_error();
     h.resume();
     impl_->connect_to(h, impl_->config.peers);

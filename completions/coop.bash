@@ -1,0 +1,149 @@
+# bash completion for coop(1), its commands coop-agent, coop-share and
+# coop-fetch, and the agent coopd(8).                  -*- shell-script -*-
+#
+# Installed as share/bash-completion/completions/coop; source it by hand to
+# try it: . completions/coop.bash
+#
+# Keep in step with the programs' --help (tests/integration/docs_in_step.sh).
+
+# Options of each command; options that take a value are also listed in
+# _coop_takes_value.
+_coop_opts_agent="--help"
+_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --log-level --json"
+_coop_opts_agent_stop="--help --json"
+_coop_opts_agent_status="--help --json"
+_coop_opts_share="--help --list --stop --tracker --json"
+_coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
+_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --log-level"
+
+_coop_takes_value() {
+    case $1 in
+        --listen | --peer | --upload-limit | --download-limit | --log-level | --stop | --tracker | -o | --output) return 0 ;;
+    esac
+    return 1
+}
+
+# _coop_reply WORDS...: the words that start with $cur.
+_coop_reply() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$*" -- "$cur"))
+}
+
+# _coop_files [dirs|torrents|all]: file names that start with $cur.
+_coop_files() {
+    local IFS=$'\n'
+    compopt -o filenames 2>/dev/null
+    case $1 in
+        dirs) COMPREPLY=($(compgen -d -- "$cur")) ;;
+        torrents)
+            COMPREPLY=($(compgen -f -X '!*.torrent' -- "$cur") $(compgen -d -- "$cur"))
+            [ ${#COMPREPLY[@]} -gt 0 ] || COMPREPLY=($(compgen -f -- "$cur"))
+            ;;
+        *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    esac
+}
+
+# _coop_commands [help]: the coop commands, ours and any other coop-* on
+# PATH (and help, if asked).
+_coop_commands() {
+    local others
+    others=$(compgen -c coop- 2>/dev/null | sed -n 's/^coop-//p' | sort -u |
+        grep -vxE 'agent|share|fetch|help')
+    _coop_reply agent share fetch ${1:-} $others
+}
+
+# _coop_command NAME FIRST: complete the arguments of command NAME (agent,
+# share, fetch, coopd), whose first argument is COMP_WORDS[FIRST].
+_coop_command() {
+    local name=$1 first=$2 sub="" i word after_dashdash=""
+    # The agent's subcommand is its first word that is not an option.
+    for ((i = first; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        [ "$word" = -- ] && after_dashdash=1
+        if [ "$name" = agent ] && [ -z "$sub" ] && [[ $word != -* ]]; then
+            sub=$word
+        fi
+    done
+
+    # The value of an option, given as --opt VALUE or --opt=VALUE. Bash
+    # splits words at '=' and ':' (COMP_WORDBREAKS), so --opt=VALUE and
+    # ADDR:PORT arrive in pieces.
+    local opt="" k
+    if [ "$cur" = "=" ]; then
+        opt=$prev
+        cur=""
+    elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -ge $((first + 2)) ]; then
+        opt=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [ "$cur" = ":" ] || [ "$prev" = ":" ]; then
+        # Typing the port of ADDR:PORT: find the option before ADDR.
+        k=$((COMP_CWORD - 2))
+        [ "$cur" = ":" ] && k=$((COMP_CWORD - 1))
+        opt=${COMP_WORDS[k - 1]:-}
+        [ "$opt" = "=" ] && opt=${COMP_WORDS[k - 2]:-}
+        if _coop_takes_value "$opt"; then COMPREPLY=(); return; fi
+        opt=""
+    elif [ "$COMP_CWORD" -gt "$first" ] && _coop_takes_value "$prev"; then
+        opt=$prev
+    fi
+    if [ -n "$opt" ] && _coop_takes_value "$opt"; then
+        case $opt in
+            --log-level) _coop_reply trace debug info warn error off ;;
+            -o | --output) _coop_files dirs ;;
+            *) COMPREPLY=() ;;  # ADDR:PORT, RATE, ID, URL: nothing to offer
+        esac
+        return
+    fi
+
+    if [[ $cur == -* ]] && [ -z "$after_dashdash" ]; then
+        case $name in
+            agent)
+                case $sub in
+                    start) _coop_reply $_coop_opts_agent_start ;;
+                    stop) _coop_reply $_coop_opts_agent_stop ;;
+                    status) _coop_reply $_coop_opts_agent_status ;;
+                    *) _coop_reply $_coop_opts_agent ;;
+                esac
+                ;;
+            share) _coop_reply $_coop_opts_share ;;
+            fetch) _coop_reply $_coop_opts_fetch ;;
+            coopd) _coop_reply $_coop_opts_coopd ;;
+        esac
+        return
+    fi
+
+    case $name in
+        agent) [ -n "$sub" ] || _coop_reply start stop status ;;
+        share) _coop_files all ;;       # PATH...
+        fetch) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
+    esac
+}
+
+_coop() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=""
+    [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    COMPREPLY=()
+
+    case ${1##*/} in
+        coop-agent) _coop_command agent 1; return ;;
+        coop-share) _coop_command share 1; return ;;
+        coop-fetch) _coop_command fetch 1; return ;;
+        coopd) _coop_command coopd 1; return ;;
+    esac
+
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        if [[ $cur == -* ]]; then
+            _coop_reply --help --version
+        else
+            _coop_commands help
+        fi
+        return
+    fi
+    case ${COMP_WORDS[1]} in
+        agent | share | fetch) _coop_command "${COMP_WORDS[1]}" 2 ;;
+        help) [ "$COMP_CWORD" -eq 2 ] && _coop_commands ;;
+        -*) ;;
+        *) _coop_files all ;;  # another coop-* command: its arguments are its own
+    esac
+}
+
+complete -F _coop coop coop-agent coop-share coop-fetch coopd
