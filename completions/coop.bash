@@ -12,7 +12,7 @@ _coop_opts_agent="--help"
 _coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --log-level --json"
 _coop_opts_agent_stop="--help --json"
 _coop_opts_agent_status="--help --json"
-_coop_opts_share="--help --list --stop --tracker --json"
+_coop_opts_share="--help --list --stop --tracker --v1 --json"
 _coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
 _coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --log-level"
 

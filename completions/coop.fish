@@ -84,6 +84,7 @@ for program in coop coop-agent coop-share coop-fetch
     complete -c $program -n '__coop_is share' -l list -d 'list shares with size, peers, uploaded bytes and ratio'
     complete -c $program -n '__coop_is share' -l stop -x -d 'stop seeding the share with this id (a prefix will do)'
     complete -c $program -n '__coop_is share' -l tracker -x -d 'announce URL to put in the torrent and magnet (repeat)'
+    complete -c $program -n '__coop_is share' -l v1 -d 'make a v1-only torrent for clients without v2 support'
     complete -c $program -n '__coop_is share' -l json -d 'print JSON (one object per share) instead of text'
 
     # coop fetch SOURCE

@@ -37,11 +37,13 @@ int list(coop::rpc::Client& client, bool as_json) {
     return cli::ok;
 }
 
-int share(coop::rpc::Client& client, const std::string& given, const std::vector<std::string>& trackers, bool as_json) {
+int share(coop::rpc::Client& client, const std::string& given, const std::vector<std::string>& trackers, bool v1,
+          bool as_json) {
     std::error_code ec;
     const auto path = std::filesystem::absolute(given, ec).lexically_normal();
     json params = {{"path", path.string()}};
     if (!trackers.empty()) params["trackers"] = trackers;
+    if (v1) params["v1"] = true;
     const bool bar = !as_json && cli::stdout_is_tty();
     const json r = client.call("share.add", params, [&](const std::string& method, const json& p) {
         if (method != "share.progress" || !bar) return;
@@ -69,11 +71,12 @@ int main(int argc, char** argv) {
     CLI::App app{"Share files or folders over BitTorrent, seeded from where they lie (no copy)", "coop share"};
     std::vector<std::string> paths, trackers;
     std::string stop_id;
-    bool as_json = false, do_list = false;
+    bool as_json = false, do_list = false, v1 = false;
     app.add_option("PATH", paths, "file or folder to share (several make several shares)");
     app.add_flag("--list", do_list, "list shares with size, peers, uploaded bytes and ratio");
     app.add_option("--stop", stop_id, "stop seeding the share with this id (a prefix will do)");
     app.add_option("--tracker", trackers, "announce URL to put in the torrent and magnet (repeat)");
+    app.add_flag("--v1", v1, "make a v1-only torrent, for clients that cannot read v2 or hybrid ones (aria2 before 1.37)");
     app.add_flag("--json", as_json, "print JSON (one object per share) instead of text");
     if (int code = cli::parse(app, program, argc, argv); code >= 0) return code;
     const int modes = (paths.empty() ? 0 : 1) + (do_list ? 1 : 0) + (stop_id.empty() ? 0 : 1);
@@ -95,7 +98,7 @@ int main(int argc, char** argv) {
         int code = cli::ok;
         for (const auto& p : paths) {
             try {
-                share(client, p, trackers, as_json);
+                share(client, p, trackers, v1, as_json);
             } catch (const coop::rpc::RpcError& e) {
                 cli::error(program, e.what());
                 code = cli::failure;

@@ -35,7 +35,13 @@ public:
         close_after_write_ = true;
     }
 
-    void track(const std::shared_ptr<Call>& call) { pending_.push_back(call); }
+    void track(const std::shared_ptr<Call>& call) {
+        std::erase_if(pending_, [](const std::weak_ptr<Call>& w) {
+            auto c = w.lock();
+            return !c || c->answered();
+        });
+        pending_.push_back(call);
+    }
 
 private:
     void read() {

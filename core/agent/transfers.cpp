@@ -64,9 +64,7 @@ void Transfers::stop() {
 
 EngineEvents Transfers::engine_events() {
     EngineEvents e;
-    e.resume_saved = [this](const std::string& id, std::string resume) {
-        if (store_.by_id(id)) store_.save_resume(id, resume);
-    };
+    e.resume_saved = [this](const std::string& id, std::string resume) { store_.save_resume(id, resume); };
     e.metadata_received = [this](const std::string& id) { on_metadata(id); };
     e.finished = [this](const std::string& id) { on_finished(id); };
     e.failed = [this](const std::string& id, const std::string& m, bool no_space) { on_failed(id, m, no_space); };
@@ -135,6 +133,7 @@ void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<E
 void Transfers::share_add(const std::shared_ptr<Call>& call) {
     const std::filesystem::path given = call->string_param("path");
     std::vector<std::string> trackers = call->params().value("trackers", std::vector<std::string>{});
+    const bool v1_only = call->params().value("v1", false);
     std::error_code ec;
     if (!given.is_absolute()) throw RpcFailure(rpc::bad_input, "path must be absolute: " + given.string());
     if (!std::filesystem::exists(given, ec))
@@ -142,7 +141,7 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
     const std::string path = std::filesystem::canonical(given, ec).string();
     if (ec) throw RpcFailure(rpc::io_error, "cannot resolve " + given.string() + ": " + ec.message());
 
-    if (auto existing = store_.by_source_path(path)) {
+    if (auto existing = existing_share(path, v1_only)) {
         if (existing->state == Transfer::State::stopped) {
             start_in_engine(*existing, false, {});
             store_.set_state(existing->id, Transfer::State::active);
@@ -150,26 +149,27 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
         }
         return call->reply(share_json(*existing, true));
     }
-    auto& waiting = hashing_calls_[path];
+    const std::string key = path + (v1_only ? " (v1)" : "");
+    auto& waiting = hashing_calls_[key];
     waiting.push_back(call);
     if (waiting.size() > 1) return;  // the same path is being hashed already
 
-    boost::asio::post(hashing_, [this, path, trackers] {
+    boost::asio::post(hashing_, [this, key, path, trackers, v1_only] {
         auto last = std::chrono::steady_clock::now();
         auto progress = [&](int done, int total) {
             const auto t = std::chrono::steady_clock::now();
             if (done != total && t - last < std::chrono::milliseconds(200)) return;
             last = t;
-            boost::asio::post(io_, [this, path, done, total] {
-                for (auto& c : hashing_calls_[path])
+            boost::asio::post(io_, [this, key, path, done, total] {
+                for (auto& c : hashing_calls_[key])
                     c->notify("share.progress", {{"path", path}, {"hashed", done}, {"total", total}});
             });
         };
         try {
-            TorrentFacts facts = make_torrent(path, trackers, progress);
-            boost::asio::post(io_, [this, path, facts = std::move(facts)]() mutable {
-                auto calls = std::move(hashing_calls_[path]);
-                hashing_calls_.erase(path);
+            TorrentFacts facts = make_torrent(path, trackers, v1_only, progress);
+            boost::asio::post(io_, [this, key, path, facts = std::move(facts)]() mutable {
+                auto calls = std::move(hashing_calls_[key]);
+                hashing_calls_.erase(key);
                 for (auto& c : calls) {
                     try {
                         shared(c, path, facts);
@@ -181,17 +181,24 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
                 }
             });
         } catch (const std::exception& e) {
-            boost::asio::post(io_, [this, path, message = std::string(e.what())] {
-                auto calls = std::move(hashing_calls_[path]);
-                hashing_calls_.erase(path);
+            boost::asio::post(io_, [this, key, message = std::string(e.what())] {
+                auto calls = std::move(hashing_calls_[key]);
+                hashing_calls_.erase(key);
                 for (auto& c : calls) c->fail(rpc::io_error, message);
             });
         }
     });
 }
 
+// A share of `path` in the format asked for (v1-only or hybrid).
+std::optional<Transfer> Transfers::existing_share(const std::string& path, bool v1_only) {
+    for (auto& t : store_.by_source_path(path))
+        if ((t.info_hash.size() == 40) == v1_only) return t;
+    return std::nullopt;
+}
+
 void Transfers::shared(const std::shared_ptr<Call>& call, const std::string& path, TorrentFacts facts) {
-    if (auto existing = store_.by_source_path(path)) return call->reply(share_json(*existing, true));
+    if (auto existing = existing_share(path, facts.info_hash_v2.empty())) return call->reply(share_json(*existing, true));
     if (auto same = store_.by_id(facts.id)) {
         // The same bytes are already shared (or fetched) from elsewhere.
         if (!engine_->has(same->id)) start_in_engine(*same, false, {});

@@ -50,6 +50,7 @@ private:
     void fetch_list(const std::shared_ptr<Call>& call);
 
     void shared(const std::shared_ptr<Call>& call, const std::string& path, TorrentFacts facts);
+    std::optional<Transfer> existing_share(const std::string& path, bool v1_only);
     json share_json(const Transfer& t, bool existing) const;
     Transfer resolve(const std::string& id_or_prefix, std::optional<Transfer::Role> role);
     Transfer source_to_transfer(const std::string& source);

@@ -177,10 +177,8 @@ std::optional<Transfer> Store::by_id(const std::string& id) {
     return v.front();
 }
 
-std::optional<Transfer> Store::by_source_path(const std::string& path) {
-    auto v = query("WHERE source_path=? AND role='share'", path);
-    if (v.empty()) return std::nullopt;
-    return v.front();
+std::vector<Transfer> Store::by_source_path(const std::string& path) {
+    return query("WHERE source_path=? AND role='share'", path);
 }
 
 std::vector<Transfer> Store::by_id_prefix(const std::string& prefix) {

@@ -56,7 +56,7 @@ public:
     void set_state(const std::string& id, Transfer::State state, std::int64_t completed_at = 0);
     void remove(const std::string& id);
     std::optional<Transfer> by_id(const std::string& id);
-    std::optional<Transfer> by_source_path(const std::string& path);
+    std::vector<Transfer> by_source_path(const std::string& path);
     std::vector<Transfer> by_id_prefix(const std::string& prefix);
     std::vector<Transfer> all();
 

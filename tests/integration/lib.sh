@@ -7,8 +7,9 @@ set -euo pipefail
 export PATH="$COOP_BIN:$PATH"
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/coop-$TEST_NAME.XXXXXX")
-# Each test gets its own 127.X.0.0/16 so parallel tests never meet.
-NET="127.$(( $(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1) % 250 + 2 ))"
+# Each test gets its own 127.X.Y.0/24 so parallel tests never meet.
+_hash=$(printf '%s' "$TEST_NAME" | cksum | cut -d' ' -f1)
+NET="127.$((_hash % 250 + 2)).$((_hash / 250 % 250 + 2))"
 HOMES=()
 
 log() { printf '[%s] %s\n' "$TEST_NAME" "$*" >&2; }
@@ -33,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ip N: this test's Nth loopback address.
-ip() { echo "$NET.0.$1"; }
+ip() { echo "$NET.$1"; }
 
 # home NAME: the COOP_HOME of agent NAME.
 home() { echo "$WORK/$1"; }

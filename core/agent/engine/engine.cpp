@@ -41,7 +41,8 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_str(lt::settings_pack::user_agent, std::string("coop/") + coop::version);
     p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
     p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
-                                                              lt::alert_category::storage | lt::alert_category::dht));
+                                                              lt::alert_category::storage | lt::alert_category::dht |
+                                                              lt::alert_category::connect | lt::alert_category::tracker));
     p.set_int(lt::settings_pack::alert_queue_size, 10000);
     p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
     // uTP costs 10x on loopback and LAN (see README, Performance): TCP there.
@@ -223,6 +224,14 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             const auto counters = stats->counters();
             if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
             if (peers_metric >= 0) peers = static_cast<int>(counters[peers_metric]);
+        } else if (auto* terr = lt::alert_cast<lt::tracker_error_alert>(a)) {
+            spdlog::warn("{}", terr->message());
+        } else if (auto* reply = lt::alert_cast<lt::tracker_reply_alert>(a)) {
+            spdlog::debug("{}", reply->message());
+        } else if (auto* gone = lt::alert_cast<lt::peer_disconnected_alert>(a)) {
+            spdlog::debug("{}", gone->message());
+        } else if (auto* peer = lt::alert_cast<lt::peer_connect_alert>(a)) {
+            spdlog::debug("{}", peer->message());
         } else if (lt::alert_cast<lt::alerts_dropped_alert>(a)) {
             spdlog::warn("libtorrent dropped alerts: the queue was full");
         }

@@ -30,7 +30,7 @@ void check_readable(const lt::file_storage& fs, const std::filesystem::path& par
 
 }  // namespace
 
-TorrentFacts make_torrent(const std::filesystem::path& path, const std::vector<std::string>& trackers,
+TorrentFacts make_torrent(const std::filesystem::path& path, const std::vector<std::string>& trackers, bool v1_only,
                           const std::function<void(int, int)>& progress) {
     lt::file_storage fs;
     lt::add_files(fs, path.string());
@@ -39,7 +39,8 @@ TorrentFacts make_torrent(const std::filesystem::path& path, const std::vector<s
     const auto parent = path.parent_path();
     check_readable(fs, parent);
 
-    lt::create_torrent ct(fs);  // v1+v2 hybrid, piece size chosen by size
+    // v1+v2 hybrid by default; piece size chosen by libtorrent from the size.
+    lt::create_torrent ct(fs, 0, v1_only ? lt::create_torrent::v1_only : lt::create_flags_t{});
     ct.set_creator((std::string("coop ") + coop::version).c_str());
     for (const auto& url : trackers) ct.add_tracker(url);
     lt::error_code ec;
