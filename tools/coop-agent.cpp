@@ -1,11 +1,7 @@
 // coop agent start|stop|status: the background agent of this COOP_HOME.
 #include <CLI/CLI.hpp>
-#include <poll.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "core/cli/output.hpp"
 #include "core/rpc/agent_launcher.hpp"
@@ -64,20 +60,10 @@ int stop(bool as_json) {
     }
     const json s = client->call("agent.status");
     client->call("agent.stop");
-    // The agent holds its socket until it has saved everything: wait for
-    // the connection to close, bounded.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    for (;;) {
-        pollfd p{client->fd(), POLLIN, 0};
-        if (::poll(&p, 1, 200) > 0) {
-            char buf[4096];
-            if (::read(client->fd(), buf, sizeof buf) <= 0) break;
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            cli::error(program, "the agent (pid " + std::to_string(s.value("pid", 0)) +
-                                    ") did not stop within 20 s; see " + home.log().string());
-            return cli::failure;
-        }
+    if (!coop::rpc::wait_for_agent_exit(home, std::chrono::seconds(20))) {
+        cli::error(program, "the agent (pid " + std::to_string(s.value("pid", 0)) + ") did not stop within 20 s; see " +
+                                home.log().string());
+        return cli::failure;
     }
     if (as_json) cli::print_json({{"stopped", true}, {"pid", s.value("pid", 0)}});
     else std::cout << "agent stopped (pid " << s.value("pid", 0) << ")\n";

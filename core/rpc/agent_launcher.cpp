@@ -1,6 +1,7 @@
 #include "core/rpc/agent_launcher.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +26,19 @@ std::string agent_program() {
         if (::access(beside.c_str(), X_OK) == 0) return beside.string();
     }
     return "coopd";
+}
+
+bool wait_for_agent_exit(const Home& home, std::chrono::milliseconds deadline) {
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+        const int fd = ::open(home.lock().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return true;  // no lock file: no agent ever ran here
+        const bool free = ::flock(fd, LOCK_SH | LOCK_NB) == 0;
+        ::close(fd);
+        if (free) return true;
+        if (std::chrono::steady_clock::now() > end) return false;
+        ::usleep(50 * 1000);
+    }
 }
 
 void start_agent(const Home& home, const std::vector<std::string>& args) {
