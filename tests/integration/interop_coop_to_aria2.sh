@@ -5,74 +5,7 @@
 # metadata but cannot use it (aria2/aria2#1903): for such clients coop has
 # `share --v1`, and this test downloads a --v1 share in full; the hybrid
 # share is downloaded in full too when the aria2 here can read it.
-for tool in aria2c opentracker; do
-  command -v "$tool" >/dev/null || { echo "[interop_coop_to_aria2] SKIP: no $tool (scripts/install-deps.sh)" >&2; exit 77; }
-done
-/usr/bin/python3 -c 'import libtorrent' 2>/dev/null ||
-  { echo "[interop_coop_to_aria2] SKIP: /usr/bin/python3 has no libtorrent (python3-libtorrent)" >&2; exit 77; }
-. "$(dirname "$0")/lib.sh"
-# Everything here talks to loopback: no proxy (aria2c and urllib honour these).
-unset http_proxy https_proxy all_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
-
-TRACKER_PID='' ARIA_PID=''
-stop_interop() {
-  local rc=$?
-  [ "$BASHPID" = "$$" ] || return 0  # a subshell exiting: not ours to clean
-  set +e  # on the way out: every step runs, and cleanup sees rc
-  # aria2c first (it tells the tracker it stops), then the tracker. Each runs
-  # under timeout, which leads its own process group and passes a TERM on.
-  for pid in $ARIA_PID $TRACKER_PID; do
-    kill "$pid" 2>/dev/null || continue
-    for _ in {1..100}; do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 -- "-$pid" 2>/dev/null
-  done
-  if [ "$rc" -eq 77 ]; then
-    rc=0  # a skip leaves nothing behind (the exit status stays 77)
-  elif [ "$rc" -ne 0 ]; then
-    for f in "$WORK/tracker.log" "$WORK/aria2.log"; do
-      [ -s "$f" ] && { echo "--- $f (tail)" >&2; tail -n 20 "$f" >&2; }
-    done
-  fi
-  (exit "$rc")
-  cleanup
-}
-trap stop_interop EXIT
-trap 'exit 143' TERM INT
-
-# free_port ADDR: a TCP and UDP port nobody uses on ADDR.
-free_port() {
-  /usr/bin/python3 - "$1" <<'EOF'
-import socket, sys
-while True:
-    t = socket.socket(); t.bind((sys.argv[1], 0)); port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind((sys.argv[1], port))
-    except OSError:
-        continue
-    print(port); break
-EOF
-}
-
-# The tracker: Debian's opentracker is whitelist-only and chroots.
-TRACKER_ADDR=$(ip 10)
-TRACKER_PORT=$(free_port "$TRACKER_ADDR")
-ANNOUNCE="http://$TRACKER_ADDR:$TRACKER_PORT/announce"
-mkdir -p "$WORK/tracker"
-chmod 755 "$WORK/tracker"
-: > "$WORK/tracker/whitelist.txt"
-chmod 644 "$WORK/tracker/whitelist.txt"
-printf 'access.whitelist /whitelist.txt\ntracker.rootdir %s\ntracker.user nobody\n' "$WORK/tracker" > "$WORK/tracker/opentracker.conf"
-
-# seeded HEX: the tracker counts at least one seeder of info-hash HEX (scrape).
-seeded() {
-  /usr/bin/python3 - "http://$TRACKER_ADDR:$TRACKER_PORT/scrape?info_hash=" "$1" <<'EOF'
-import re, sys, urllib.parse, urllib.request
-body = urllib.request.urlopen(sys.argv[1] + urllib.parse.quote(bytes.fromhex(sys.argv[2])), timeout=2).read()
-m = re.search(rb"completei(\d+)e", body)
-sys.exit(0 if m and int(m.group(1)) >= 1 else 1)
-EOF
-}
+. "$(dirname "$0")/lib_tracker.sh"
 
 random_file "$WORK/clip.bin" 5
 start_agent seeder 2
@@ -94,12 +27,7 @@ old_v1=$(jq -r .info_hash_v1 <<<"$old_share")
 [ "$(as seeder coop share --list --json | jq length)" = 2 ] || fail "expected two shares of the file"
 
 # Hybrid torrents are announced under the v1 hash and the truncated v2 hash.
-printf '%s\n%s\n%s\n' "$v1" "${v2:0:40}" "$old_v1" > "$WORK/tracker/whitelist.txt"
-timeout 300 opentracker -i "$TRACKER_ADDR" -p "$TRACKER_PORT" -P "$TRACKER_PORT" -f "$WORK/tracker/opentracker.conf" \
-  > "$WORK/tracker.log" 2>&1 &
-TRACKER_PID=$!
-tracker_up() { /usr/bin/python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "http://$TRACKER_ADDR:$TRACKER_PORT/scrape"; }
-wait_until 10 tracker_up
+start_tracker "$v1" "${v2:0:40}" "$old_v1"
 # coop announced before the tracker was up, and libtorrent would wait ~17 s
 # to retry: stopping and sharing again announces at once.
 for id in $(jq -r .id <<<"$share") $(jq -r .id <<<"$old_share"); do as seeder coop share --stop "$id" >/dev/null; done

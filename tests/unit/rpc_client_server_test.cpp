@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/temp_dir.hpp"
 #include "core/agent/rpc_server.hpp"
 #include "core/home.hpp"
 #include "core/rpc/client.hpp"
@@ -34,22 +35,7 @@ namespace {
 namespace fs = std::filesystem;
 using coop::rpc::json;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "coop-rpc-test-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using coop::testing::TempDir;
 
 // No test may hang on a server that stopped answering: reads and writes
 // give up after a few seconds (the client then reports AgentLost).

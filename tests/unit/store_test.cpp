@@ -10,27 +10,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/unit/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "coop-store-test-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using coop::testing::TempDir;
 
 class StoreTest : public ::testing::Test {
 protected:
