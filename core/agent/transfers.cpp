@@ -380,13 +380,13 @@ void Transfers::fetch_pause(const std::shared_ptr<Call>& call) {
     call->reply({{"id", t.id}, {"name", t.name}});
 }
 
-json Transfers::progress_json(const Transfer& t, const TorrentStats& s) const {
+json Transfers::progress_json(const Transfer& t, const TorrentStats& s, std::int64_t rate) const {
     const std::int64_t left = s.size - s.done;
-    const std::int64_t eta = s.download_rate > 0 ? left / s.download_rate : (left == 0 && s.size > 0 ? 0 : -1);
+    const std::int64_t eta = rate > 0 ? (left + rate - 1) / rate : (left == 0 && s.size > 0 ? 0 : -1);
     return {{"id", t.id},          {"name", s.name.empty() ? t.name : s.name},
             {"state", s.state},    {"progress", s.size > 0 ? static_cast<double>(s.done) / static_cast<double>(s.size) : 0.0},
             {"done", s.done},      {"size", s.size},
-            {"download_rate", s.download_rate}, {"upload_rate", s.upload_rate},
+            {"download_rate", rate}, {"upload_rate", s.upload_rate},
             {"peers", s.peers},    {"eta", eta}};
 }
 
@@ -396,7 +396,7 @@ void Transfers::fetch_list(const std::shared_ptr<Call>& call) {
         if (t.role != Transfer::Role::fetch) continue;
         json j;
         if (auto s = engine_->stats(t.id)) {
-            j = progress_json(t, *s);
+            j = progress_json(t, *s, s->download_rate);
             if (t.state != Transfer::State::active && t.state != Transfer::State::complete) j["state"] = to_string(t.state);
             if (t.state == Transfer::State::complete) j["state"] = "complete";
         } else {
@@ -482,7 +482,15 @@ void Transfers::report_progress() {
         auto s = engine_->stats(id);
         if (!t || !s) continue;
         if (w.have_at_start < 0 && s->has_metadata && s->state != "checking") w.have_at_start = s->done;
-        w.call->notify("fetch.progress", progress_json(*t, *s));
+        const auto now = std::chrono::steady_clock::now();
+        if (w.last_done >= 0 && s->done >= w.last_done) {
+            const double seconds = std::chrono::duration<double>(now - w.last_at).count();
+            const double recent = seconds > 0 ? static_cast<double>(s->done - w.last_done) / seconds : 0;
+            w.rate = w.rate == 0 ? recent : (w.rate + recent) / 2;
+        }
+        w.last_done = s->done;
+        w.last_at = now;
+        w.call->notify("fetch.progress", progress_json(*t, *s, static_cast<std::int64_t>(w.rate)));
         if (s->finished && s->has_metadata) finished.insert(id);
     }
     for (const auto& id : finished) on_finished(id);

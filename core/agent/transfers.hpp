@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,6 +40,11 @@ private:
     struct Watch {
         std::shared_ptr<Call> call;
         std::int64_t have_at_start = -1;
+        // libtorrent's rate is a one-second average that lags fast
+        // transfers; the watcher's own view of the bytes arriving does not.
+        std::int64_t last_done = -1;
+        std::chrono::steady_clock::time_point last_at{};
+        double rate = 0;
     };
 
     void share_add(const std::shared_ptr<Call>& call);
@@ -62,7 +68,7 @@ private:
     void report_progress();
     void schedule_progress();
     void answer_watchers(const std::string& id);
-    json progress_json(const Transfer& t, const TorrentStats& s) const;
+    json progress_json(const Transfer& t, const TorrentStats& s, std::int64_t rate) const;
 
     boost::asio::io_context& io_;
     Store& store_;

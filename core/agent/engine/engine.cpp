@@ -49,6 +49,13 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     const bool local = c.listen.is_local_network() || c.no_public;
     p.set_bool(lt::settings_pack::enable_outgoing_utp, !local);
     p.set_bool(lt::settings_pack::enable_incoming_utp, !local);
+    // Where every peer can reach every other, only leechers dial: when both
+    // sides dial at once each drops the other's connection as a duplicate
+    // and the transfer starts a second later.
+    if (local) p.set_bool(lt::settings_pack::seeding_outgoing_connections, false);
+    // Peers handed to connect_peer are dialled on the next tick: 100 ms,
+    // not 500, before the first byte.
+    p.set_int(lt::settings_pack::tick_interval, 100);
     p.set_int(lt::settings_pack::send_buffer_watermark, 8 << 20);
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
     p.set_int(lt::settings_pack::max_queued_disk_bytes, 16 << 20);
@@ -338,7 +345,13 @@ std::string Engine::add(const AddRequest& r) {
     atp.save_path = r.save_path;
     atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused | lt::torrent_flags::seed_mode);
     if (r.paused) atp.flags |= lt::torrent_flags::paused;
-    if (r.seed_mode) atp.flags |= lt::torrent_flags::seed_mode;
+    if (r.seed_mode) {
+        // We hashed these bytes a moment ago: trust them rather than hash
+        // every piece again on its first upload (that costs the seeder as
+        // much CPU as the sharing did).
+        atp.flags |= lt::torrent_flags::seed_mode;
+        if (atp.ti) atp.verified_pieces.resize(atp.ti->num_pieces(), true);
+    }
     lt::torrent_handle h = impl_->session->add_torrent(std::move(atp), ec);
     if (ec) throw std::invalid_argument("libtorrent refused the torrent (" + ec.message() + ")");
     const std::string id = impl_->id_of(h);

@@ -60,7 +60,7 @@ struct AddRequest {
     std::string torrent;  // bencoded .torrent
     std::string magnet;
     std::string save_path;
-    bool seed_mode = false;  // data known good (just hashed by us): skip the check
+    bool seed_mode = false;  // data just hashed by us: trusted, never checked again
     bool paused = false;
     std::vector<Endpoint> peers;
 };
