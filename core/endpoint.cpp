@@ -15,6 +15,11 @@ bool Endpoint::is_local_network() const {
     if (is_v6()) {
         in6_addr a{};
         if (inet_pton(AF_INET6, address.c_str(), &a) != 1) return false;
+        if (IN6_IS_ADDR_V4MAPPED(&a)) {
+            char v4[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &a.s6_addr[12], v4, sizeof v4);
+            return Endpoint{v4, port}.is_local_network();
+        }
         if (IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_LINKLOCAL(&a)) return true;
         return (a.s6_addr[0] & 0xfe) == 0xfc;  // fc00::/7
     }

@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
             return cli::ok;
         }
         if (added.value("resumed", false) && !as_json) std::cout << "resuming " << added.value("name", "") << "\n";
+        if (params.contains("save_path") && added.value("save_path", "") != params["save_path"] && !as_json)
+            std::cout << "note: " << added.value("name", "") << " is already kept in " << added.value("save_path", "")
+                      << "; -o applies to new downloads only\n";
 
         coop::rpc::interrupt_calls_on_signals();
         ProgressView view(as_json);

@@ -177,7 +177,13 @@ void RpcServer::dispatch(const std::shared_ptr<Connection>& connection, const st
     json msg = json::parse(line, nullptr, false);
     if (msg.is_discarded() || !msg.is_object())
         return connection->send(rpc::error(nullptr, rpc::parse_error, "request is not a JSON object"));
-    const json id = msg.value("id", json());
+    // A request without an id is a notification: JSON-RPC answers none, and
+    // the agent has no method that makes sense without an answer.
+    if (!msg.contains("id")) {
+        spdlog::debug("ignored a notification from a client");
+        return;
+    }
+    const json id = msg["id"];
     if (!msg.contains("method") || !msg["method"].is_string())
         return connection->send(rpc::error(id, rpc::invalid_request, "request has no method"));
     const std::string method = msg["method"];

@@ -151,6 +151,12 @@ TEST(Endpoint, LocalIPv6Ranges) {
     EXPECT_TRUE(local("febf::1"));
 }
 
+TEST(Endpoint, IPv4MappedAddressesFollowTheirIPv4Range) {
+    EXPECT_TRUE(local("::ffff:192.168.1.1"));
+    EXPECT_TRUE(local("::ffff:127.0.0.2"));
+    EXPECT_FALSE(local("::ffff:8.8.8.8"));
+}
+
 TEST(Endpoint, PublicIPv6IsNotLocal) {
     EXPECT_FALSE(local("2001:db8::1"));
     EXPECT_FALSE(local("2606:4700:4700::1111"));

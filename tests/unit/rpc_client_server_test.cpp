@@ -386,6 +386,19 @@ TEST_F(RpcTest, RequestWithoutMethodIsInvalidRequest) {
     EXPECT_EQ(reply->at("id"), "x");
 }
 
+// JSON-RPC answers no notification (a request without an id): the next
+// reply on the connection belongs to the next real request.
+TEST_F(RpcTest, NotificationsFromAClientGetNoAnswer) {
+    start();
+    RawSocket raw(home_.socket());
+    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(raw.write(R"({"jsonrpc":"2.0","method":"add","params":{"a":1,"b":2}})" "\n"
+                          R"({"jsonrpc":"2.0","id":7,"method":"no.such.method"})" "\n"));
+    const auto reply = raw.read_json();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->at("id"), 7) << reply->dump();
+}
+
 TEST_F(RpcTest, LineOverOneMiBIsRefused) {
     start();
     RawSocket raw(home_.socket());
