@@ -113,6 +113,7 @@ int run_agent(const Home& home, const RunOptions& options) {
             throw std::runtime_error("unknown log level '" + settings.log_level +
                                      "'; use trace, debug, info, warn, error or off");
         set_up_logging(home, settings.log_level, options.ready_fd < 0);
+        store->put("settings", settings.to_json().dump());
     } catch (const std::exception& e) {
         return fail(e.what());
     }
@@ -131,8 +132,12 @@ int run_agent(const Home& home, const RunOptions& options) {
     } catch (const std::exception& e) {
         return fail(e.what());
     }
-    store->put("settings", settings.to_json().dump());
-    const Identity identity = store->identity();
+    Identity identity;
+    try {
+        identity = store->identity();
+    } catch (const std::exception& e) {
+        return fail(std::string("cannot read or make the identity: ") + e.what());
+    }
 
     boost::asio::io_context io;
     Transfers transfers(io, *store, home);
@@ -203,7 +208,16 @@ int run_agent(const Home& home, const RunOptions& options) {
         readiness.report("ok");
     });
 
-    io.run();
+    // Handlers catch what they expect; this keeps the agent alive (and able
+    // to save its state on the way out) through anything they did not.
+    for (;;) {
+        try {
+            io.run();
+            break;
+        } catch (const std::exception& e) {
+            spdlog::error("unexpected error in the event loop: {}", e.what());
+        }
+    }
     server.close();
     spdlog::info("stopped");
     ::close(lock);

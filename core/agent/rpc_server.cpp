@@ -48,8 +48,11 @@ private:
         auto self = shared_from_this();
         boost::asio::async_read_until(socket_, input_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
             if (ec) {
-                if (ec == boost::asio::error::not_found)
+                if (ec == boost::asio::error::not_found) {
                     self->send(rpc::error(nullptr, rpc::invalid_request, "request line over 1 MiB"));
+                    self->close_after_write_ = true;
+                    return;
+                }
                 return self->closed();
             }
             std::string line(boost::asio::buffers_begin(self->input_.data()),
@@ -83,8 +86,13 @@ private:
         socket_.close(ignored);
         auto pending = std::move(pending_);
         for (auto& weak : pending)
-            if (auto call = weak.lock(); call && !call->answered() && call->on_disconnect_)
-                std::exchange(call->on_disconnect_, nullptr)();
+            if (auto call = weak.lock(); call && !call->answered() && call->on_disconnect_) {
+                try {
+                    std::exchange(call->on_disconnect_, nullptr)();
+                } catch (const std::exception& e) {
+                    spdlog::error("after a client went away: {}", e.what());
+                }
+            }
     }
 
     RpcServer& server_;
@@ -109,11 +117,13 @@ std::string Call::string_param(const std::string& name) const {
 
 void Call::reply(json result) {
     if (std::exchange(answered_, true)) return;
+    on_disconnect_ = nullptr;  // it may hold this call: break the cycle
     if (auto c = connection_.lock()) c->send(rpc::result(id_, std::move(result)));
 }
 
 void Call::fail(int code, const std::string& message) {
     if (std::exchange(answered_, true)) return;
+    on_disconnect_ = nullptr;
     if (auto c = connection_.lock()) c->send(rpc::error(id_, code, message));
 }
 
@@ -190,12 +200,18 @@ void RpcServer::dispatch(const std::shared_ptr<Connection>& connection, const st
     auto it = handlers_.find(method);
     if (it == handlers_.end())
         return connection->send(rpc::error(id, rpc::method_not_found, "unknown method '" + method + "'"));
-    auto call = std::make_shared<Call>(connection, id, msg.value("params", json::object()));
+    json params = msg.value("params", json::object());
+    if (!params.is_object()) return connection->send(rpc::error(id, rpc::invalid_params, "params must be an object"));
+    auto call = std::make_shared<Call>(connection, id, std::move(params));
     connection->track(call);
     try {
         it->second(call);
     } catch (const RpcFailure& e) {
         call->fail(e.code(), e.what());
+    } catch (const nlohmann::json::exception& e) {
+        call->fail(rpc::invalid_params, "malformed parameters for " + method + ": " + e.what());
+    } catch (const std::invalid_argument& e) {
+        call->fail(rpc::bad_input, e.what());
     } catch (const std::exception& e) {
         spdlog::error("{} failed: {}", method, e.what());
         call->fail(rpc::internal_error, e.what());

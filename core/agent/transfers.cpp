@@ -110,22 +110,21 @@ void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<E
         return;
     }
     AddRequest r;
+    r.id = t.id;
     r.resume = t.resume;
     r.torrent = t.torrent;
     r.magnet = t.magnet;
     r.save_path = t.save_path;
     r.seed_mode = seed_mode;
     r.peers = peers;
-    std::string id;
     try {
-        id = engine_->add(r);
+        engine_->add(r);
     } catch (const std::invalid_argument& e) {
         if (r.resume.empty()) throw;
         spdlog::warn("{}: {}; starting without resume data", t.id, e.what());
         r.resume.clear();
-        id = engine_->add(r);
+        engine_->add(r);
     }
-    if (id != t.id) spdlog::warn("torrent {} came back with id {}", t.id, id);
 }
 
 // ---- share ---------------------------------------------------------------
@@ -152,6 +151,13 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
     const std::string key = path + (v1_only ? " (v1)" : "");
     auto& waiting = hashing_calls_[key];
     waiting.push_back(call);
+    // Ctrl-C on `coop share` withdraws the request: nothing is published.
+    std::weak_ptr<Call> weak = call;
+    call->on_disconnect([this, key, weak] {
+        auto it = hashing_calls_.find(key);
+        if (it == hashing_calls_.end()) return;
+        std::erase_if(it->second, [&](const std::shared_ptr<Call>& c) { return c == weak.lock(); });
+    });
     if (waiting.size() > 1) return;  // the same path is being hashed already
 
     boost::asio::post(hashing_, [this, key, path, trackers, v1_only] {
@@ -170,6 +176,7 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
             boost::asio::post(io_, [this, key, path, facts = std::move(facts)]() mutable {
                 auto calls = std::move(hashing_calls_[key]);
                 hashing_calls_.erase(key);
+                if (calls.empty()) spdlog::info("not sharing {}: the request was withdrawn", path);
                 for (auto& c : calls) {
                     try {
                         shared(c, path, facts);
@@ -347,19 +354,29 @@ void Transfers::fetch_add(const std::shared_ptr<Call>& call) {
                                             (ec ? ec.message() : "a file is in the way") + "; pick another with -o DIR");
     t.state = Transfer::State::active;
     t.added_at = now_seconds();
-    start_in_engine(t, false, peers);
-    store_.save(t);
+    store_.save(t);  // first: a torrent the store does not know is lost on restart
+    try {
+        start_in_engine(t, false, peers);
+    } catch (...) {
+        store_.remove(t.id);
+        throw;
+    }
     spdlog::info("fetching {} ({}) into {}", t.id, t.name, t.save_path);
     call->reply({{"id", t.id}, {"name", t.name}, {"save_path", t.save_path}, {"resumed", false}, {"role", "fetch"}});
 }
 
 void Transfers::fetch_watch(const std::shared_ptr<Call>& call) {
     Transfer t = resolve(call->string_param("id"), std::nullopt);
+    if (t.role == Transfer::Role::fetch && t.state != Transfer::State::complete && !engine_->has(t.id))
+        throw RpcFailure(rpc::not_found, "the download " + t.id + " (" + t.name +
+                                             ") is not running; run coop fetch with its magnet or file again");
     watches_.emplace(t.id, Watch{call, -1});
     const std::string id = t.id;
-    call->on_disconnect([this, id, call] {
+    std::weak_ptr<Call> weak = call;
+    call->on_disconnect([this, id, weak] {
+        const auto gone = weak.lock();
         for (auto it = watches_.begin(); it != watches_.end();)
-            it = it->second.call == call ? watches_.erase(it) : std::next(it);
+            it = it->second.call == gone ? watches_.erase(it) : std::next(it);
         auto current = store_.by_id(id);
         if (!current || current->state != Transfer::State::active || watches_.count(id)) return;
         if (current->role != Transfer::Role::fetch || !engine_->has(id)) return;
@@ -456,31 +473,39 @@ void Transfers::answer_watchers(const std::string& id) {
 }
 
 void Transfers::on_failed(const std::string& id, const std::string& message, bool no_space) {
-    auto t = store_.by_id(id);
-    if (!t) return;
-    store_.set_state(id, Transfer::State::paused);
     const std::string fix = no_space ? "; free some space (or fetch into another folder with -o DIR) and run the same command to resume"
                                      : "; fix that and run the same command to resume";
     auto [first, last] = watches_.equal_range(id);
     for (auto it = first; it != last; ++it) it->second.call->fail(rpc::io_error, message + fix);
     watches_.erase(first, last);
+    // Last: with the disk full the store itself may fail to write.
+    if (auto t = store_.by_id(id); t && t->role == Transfer::Role::fetch) store_.set_state(id, Transfer::State::paused);
 }
 
 void Transfers::schedule_progress() {
     progress_timer_.expires_after(progress_interval);
     progress_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec || stopped_) return;
-        report_progress();
+        try {
+            report_progress();
+        } catch (const std::exception& e) {
+            spdlog::error("reporting progress: {}", e.what());
+        }
         schedule_progress();
     });
 }
 
 void Transfers::report_progress() {
     std::set<std::string> finished;
+    std::map<std::string, std::string> failed;
     for (auto& [id, w] : watches_) {
         auto t = store_.by_id(id);
         auto s = engine_->stats(id);
         if (!t || !s) continue;
+        if (s->state == "error") {
+            failed[id] = s->error;
+            continue;
+        }
         if (w.have_at_start < 0 && s->has_metadata && s->state != "checking") w.have_at_start = s->done;
         const auto now = std::chrono::steady_clock::now();
         if (w.last_done >= 0 && s->done >= w.last_done) {
@@ -494,6 +519,7 @@ void Transfers::report_progress() {
         if (s->finished && s->has_metadata) finished.insert(id);
     }
     for (const auto& id : finished) on_finished(id);
+    for (const auto& [id, error] : failed) on_failed(id, error, false);
 }
 
 }  // namespace coop::agent

@@ -47,6 +47,16 @@ void start_agent(const Home& home, const std::vector<std::string>& args) {
     std::vector<std::string> argv_s{program, "--ready-fd", std::to_string(ready_fd)};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
 
+    // With stdin, stdout or stderr closed, the pipe could land on fd 3 and
+    // lose its meaning in the child: fill 0-2 first.
+    for (;;) {
+        const int fd = ::open("/dev/null", O_RDWR);
+        if (fd < 0) break;
+        if (fd > 2) {
+            ::close(fd);
+            break;
+        }
+    }
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
 
@@ -57,7 +67,7 @@ void start_agent(const Home& home, const std::vector<std::string>& args) {
         // of this command.
         if (::fork() != 0) ::_exit(0);
         ::setsid();
-        int null = ::open("/dev/null", O_RDWR);
+        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
         int log = ::open(home.log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         ::dup2(null, 0);
         ::dup2(null, 1);

@@ -61,6 +61,7 @@ Client::~Client() {
 
 std::string Client::read_line() {
     for (;;) {
+        if (interrupted) throw Interrupted("interrupted");
         if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
             std::string line = buffer_.substr(0, nl);
             buffer_.erase(0, nl + 1);

@@ -99,6 +99,10 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     EngineEvents events;
     std::unique_ptr<lt::session> session;
     std::map<std::string, lt::torrent_handle> torrents;
+    // A hybrid torrent added by its v1 hash gains its v2 hash with the
+    // metadata: the id it was added under is kept by handle, not recomputed.
+    std::map<lt::torrent_handle, std::string> ids;
+    int saves_in_flight = 0;  // save_resume_data calls not yet answered
     boost::asio::steady_timer timer;
     std::function<void(const std::string&)> ready;
     int ticks = 0;
@@ -109,7 +113,6 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
 
     // shutdown
     bool stopping = false;
-    int outstanding_saves = 0;
     std::function<void(std::string)> on_stopped;
     std::unique_ptr<boost::asio::steady_timer> stop_timer;
 
@@ -188,16 +191,32 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     void checkpoint() {
         for (auto& [id, h] : torrents)
             if (h.need_save_resume_data())
-                h.save_resume_data(lt::torrent_handle::save_info_dict | lt::torrent_handle::only_if_modified);
+                save(h, lt::torrent_handle::save_info_dict | lt::torrent_handle::only_if_modified);
     }
 
-    std::string id_of(const lt::torrent_handle& h) const { return short_id(h.info_hashes()); }
+    std::string id_of(const lt::torrent_handle& h) const {
+        auto it = ids.find(h);
+        return it != ids.end() ? it->second : std::string();
+    }
+
+    void save(const lt::torrent_handle& h, lt::resume_data_flags_t flags) {
+        h.save_resume_data(flags);
+        ++saves_in_flight;
+    }
 
     void drain_alerts() {
         if (!session) return;
         std::vector<lt::alert*> alerts;
         session->pop_alerts(&alerts);
-        for (lt::alert* a : alerts) handle(a);
+        for (lt::alert* a : alerts) {
+            // The agent must outlive anything one alert can throw (a
+            // handle gone meanwhile, a full disk under the store).
+            try {
+                handle(a);
+            } catch (const std::exception& e) {
+                spdlog::error("while handling {}: {}", a->what(), e.what());
+            }
+        }
     }
 
     void handle(lt::alert* a) {
@@ -209,24 +228,34 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             if (ready && (fail->socket_type == lt::socket_type_t::tcp))
                 std::exchange(ready, nullptr)(listen_error(config.listen, fail->error));
         } else if (auto* saved = lt::alert_cast<lt::save_resume_data_alert>(a)) {
-            const auto buf = lt::write_resume_data_buf(saved->params);
-            if (events.resume_saved) events.resume_saved(id_of(saved->handle), std::string(buf.begin(), buf.end()));
             save_done();
+            const auto buf = lt::write_resume_data_buf(saved->params);
+            const std::string id = id_of(saved->handle);
+            if (!id.empty() && events.resume_saved) events.resume_saved(id, std::string(buf.begin(), buf.end()));
         } else if (lt::alert_cast<lt::save_resume_data_failed_alert>(a)) {
             save_done();
         } else if (auto* meta = lt::alert_cast<lt::metadata_received_alert>(a)) {
-            if (events.metadata_received) events.metadata_received(id_of(meta->handle));
+            const std::string id = id_of(meta->handle);
+            if (!id.empty() && events.metadata_received) events.metadata_received(id);
         } else if (auto* done = lt::alert_cast<lt::torrent_finished_alert>(a)) {
-            done->handle.save_resume_data(lt::torrent_handle::save_info_dict);
-            if (events.finished) events.finished(id_of(done->handle));
+            const std::string id = id_of(done->handle);
+            if (id.empty()) return;  // removed meanwhile
+            save(done->handle, lt::torrent_handle::save_info_dict);
+            if (events.finished) events.finished(id);
         } else if (auto* ferr = lt::alert_cast<lt::file_error_alert>(a)) {
             spdlog::error("{}", ferr->message());
+            const std::string id = id_of(ferr->handle);
+            if (id.empty()) return;
             ferr->handle.pause();
             const bool no_space = ferr->error == boost::system::errc::no_space_on_device;
             const std::string file = ferr->filename();
             std::string msg = no_space ? "no space left on the device holding " + file
                                        : "cannot write " + file + ": " + ferr->error.message();
-            if (events.failed) events.failed(id_of(ferr->handle), msg, no_space);
+            if (events.failed) events.failed(id, msg, no_space);
+        } else if (auto* terr = lt::alert_cast<lt::torrent_error_alert>(a)) {
+            spdlog::error("{}", terr->message());
+            const std::string id = id_of(terr->handle);
+            if (!id.empty() && events.failed) events.failed(id, terr->error.message(), false);
         } else if (auto* stats = lt::alert_cast<lt::session_stats_alert>(a)) {
             const auto counters = stats->counters();
             if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
@@ -253,8 +282,8 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     }
 
     void save_done() {
-        if (!stopping || outstanding_saves == 0) return;
-        if (--outstanding_saves == 0) finish_stop();
+        if (saves_in_flight > 0) --saves_in_flight;
+        if (stopping && saves_in_flight == 0) finish_stop();
     }
 
     void finish_stop() {
@@ -352,13 +381,26 @@ std::string Engine::add(const AddRequest& r) {
         atp.flags |= lt::torrent_flags::seed_mode;
         if (atp.ti) atp.verified_pieces.resize(atp.ti->num_pieces(), true);
     }
+    atp.flags |= lt::torrent_flags::duplicate_is_error;
+    const lt::info_hash_t hashes = atp.ti ? atp.ti->info_hashes() : atp.info_hashes;
+    const std::string id = !r.id.empty() ? r.id : short_id(hashes);
     lt::torrent_handle h = impl_->session->add_torrent(std::move(atp), ec);
+    if (ec == lt::errors::duplicate_torrent) {
+        std::string known;
+        for (const auto& [other, oh] : impl_->torrents) {
+            const auto o = oh.info_hashes();
+            if ((hashes.has_v1() && o.has_v1() && o.v1 == hashes.v1) || (hashes.has_v2() && o.has_v2() && o.v2 == hashes.v2))
+                known = other;
+        }
+        throw std::invalid_argument("this torrent is already in the agent under another of its info-hashes" +
+                                    (known.empty() ? std::string() : " (id " + known + "); use that id"));
+    }
     if (ec) throw std::invalid_argument("libtorrent refused the torrent (" + ec.message() + ")");
-    const std::string id = impl_->id_of(h);
     impl_->torrents[id] = h;
+    impl_->ids[h] = id;
     impl_->connect_to(h, r.peers);
     impl_->connect_to(h, impl_->config.peers);
-    h.save_resume_data(lt::torrent_handle::save_info_dict);
+    impl_->save(h, lt::torrent_handle::save_info_dict);
     return id;
 }
 
@@ -367,7 +409,7 @@ bool Engine::has(const std::string& id) const { return impl_->torrents.count(id)
 void Engine::pause(const std::string& id) {
     auto h = impl_->handle_of(id);
     h.pause(lt::torrent_handle::graceful_pause);
-    h.save_resume_data(lt::torrent_handle::save_info_dict);
+    impl_->save(h, lt::torrent_handle::save_info_dict);
 }
 
 void Engine::resume(const std::string& id) {
@@ -383,6 +425,7 @@ void Engine::remove(const std::string& id) {
     auto it = impl_->torrents.find(id);
     if (it == impl_->torrents.end()) return;
     impl_->session->remove_torrent(it->second);
+    impl_->ids.erase(it->second);
     impl_->torrents.erase(it);
 }
 
@@ -441,18 +484,17 @@ void Engine::shutdown(std::function<void(std::string)> done) {
     i.timer.cancel();
     i.on_stopped = std::move(done);
     i.session->pause();
-    for (auto& [id, h] : i.torrents) {
-        if (!h.is_valid()) continue;
-        h.save_resume_data(lt::torrent_handle::flush_disk_cache | lt::torrent_handle::save_info_dict);
-        ++i.outstanding_saves;
-    }
-    if (i.outstanding_saves == 0) return i.finish_stop();
+    // Wait for every save in flight, the earlier checkpoints' as well as
+    // these final ones, so the last word on each torrent is the newest.
+    for (auto& [id, h] : i.torrents)
+        if (h.is_valid()) i.save(h, lt::torrent_handle::flush_disk_cache | lt::torrent_handle::save_info_dict);
+    if (i.saves_in_flight == 0) return i.finish_stop();
     i.stop_timer = std::make_unique<boost::asio::steady_timer>(i.io, shutdown_deadline);
     std::weak_ptr<Impl> weak = impl_;
     i.stop_timer->async_wait([weak](const boost::system::error_code& ec) {
         if (ec) return;
         if (auto self = weak.lock()) {
-            spdlog::warn("{} resume saves still pending at shutdown; giving up on them", self->outstanding_saves);
+            spdlog::warn("{} resume saves still pending at shutdown; giving up on them", self->saves_in_flight);
             self->finish_stop();
         }
     });

@@ -56,6 +56,7 @@ struct TorrentStats {
 };
 
 struct AddRequest {
+    std::string id;       // the id to keep it under; empty: from its info-hash
     std::string resume;   // libtorrent resume data, preferred when present
     std::string torrent;  // bencoded .torrent
     std::string magnet;
