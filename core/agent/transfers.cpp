@@ -17,6 +17,9 @@ namespace {
 constexpr auto progress_interval = std::chrono::milliseconds(500);
 constexpr std::uintmax_t max_torrent_file_bytes = 50u << 20;
 
+// Thrown from the hashing progress callback to abandon a share at shutdown.
+struct HashingCancelled {};
+
 std::int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -53,6 +56,7 @@ Transfers::~Transfers() { stop(); }
 void Transfers::stop() {
     if (std::exchange(stopped_, true)) return;
     progress_timer_.cancel();
+    cancel_hashing_ = true;  // a share being hashed stops at its next piece
     hashing_.stop();
     hashing_.join();
     for (auto& [path, calls] : hashing_calls_)
@@ -163,6 +167,7 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
     boost::asio::post(hashing_, [this, key, path, trackers, v1_only] {
         auto last = std::chrono::steady_clock::now();
         auto progress = [&](int done, int total) {
+            if (cancel_hashing_) throw HashingCancelled{};
             const auto t = std::chrono::steady_clock::now();
             if (done != total && t - last < std::chrono::milliseconds(200)) return;
             last = t;
@@ -187,6 +192,8 @@ void Transfers::share_add(const std::shared_ptr<Call>& call) {
                     }
                 }
             });
+        } catch (const HashingCancelled&) {
+            spdlog::info("stopped hashing {}: the agent is shutting down", path);
         } catch (const std::exception& e) {
             boost::asio::post(io_, [this, key, message = std::string(e.what())] {
                 auto calls = std::move(hashing_calls_[key]);

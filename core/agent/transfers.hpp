@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -79,6 +80,7 @@ private:
     std::multimap<std::string, Watch> watches_;  // by transfer id
     std::map<std::string, std::vector<std::shared_ptr<Call>>> hashing_calls_;  // by path
     bool stopped_ = false;
+    std::atomic<bool> cancel_hashing_{false};  // set at shutdown, read by the hashing thread
 };
 
 }  // namespace coop::agent
