@@ -167,7 +167,7 @@ int run_agent(const Home& home, const RunOptions& options) {
                      {"listen", engine.listen_endpoint().to_string()},
                      {"no_public", settings.no_public},
                      {"peers_configured", settings.peers},
-                     {"torrents", transfers.count()},
+                     {"torrents", engine.torrent_count()},
                      {"peers", engine.peers()},
                      {"dht_nodes", engine.dht_nodes()},
                      {"upload_rate", engine.upload_rate()},

@@ -86,13 +86,6 @@ void Transfers::register_methods(RpcServer& server) {
     schedule_progress();
 }
 
-std::size_t Transfers::count() const {
-    std::size_t n = 0;
-    for (const auto& t : store_.all())
-        if (engine_->has(t.id)) ++n;
-    return n;
-}
-
 void Transfers::restore() {
     for (auto& t : store_.all()) {
         const bool wanted = (t.role == Transfer::Role::share && t.state == Transfer::State::active) ||
@@ -506,7 +499,7 @@ void Transfers::report_progress() {
     std::set<std::string> finished;
     std::map<std::string, std::string> failed;
     for (auto& [id, w] : watches_) {
-        auto t = store_.by_id(id);
+        auto t = store_.summary(id);
         auto s = engine_->stats(id);
         if (!t || !s) continue;
         if (s->state == "error") {

@@ -35,8 +35,6 @@ public:
     // Stops the hashing pool; calls in flight are answered with an error.
     void stop();
 
-    std::size_t count() const;
-
 private:
     struct Watch {
         std::shared_ptr<Call> call;

@@ -145,9 +145,10 @@ void Store::remove(const std::string& id) {
     q.exec();
 }
 
-std::vector<Transfer> Store::query(const std::string& where, const std::string& arg) {
-    SQLite::Statement q(db_, "SELECT id,info_hash,role,name,source_path,save_path,magnet,torrent,resume,size,state,seed,"
-                             "added_at,completed_at FROM transfers " + where + " ORDER BY added_at, id");
+std::vector<Transfer> Store::query(const std::string& where, const std::string& arg, bool blobs) {
+    const std::string columns = blobs ? "torrent,resume" : "NULL,NULL";
+    SQLite::Statement q(db_, "SELECT id,info_hash,role,name,source_path,save_path,magnet," + columns +
+                                 ",size,state,seed,added_at,completed_at FROM transfers " + where + " ORDER BY added_at, id");
     if (!arg.empty() || where.find('?') != std::string::npos) q.bind(1, arg);
     std::vector<Transfer> out;
     while (q.executeStep()) {
@@ -173,6 +174,12 @@ std::vector<Transfer> Store::query(const std::string& where, const std::string& 
 
 std::optional<Transfer> Store::by_id(const std::string& id) {
     auto v = query("WHERE id=?", id);
+    if (v.empty()) return std::nullopt;
+    return v.front();
+}
+
+std::optional<Transfer> Store::summary(const std::string& id) {
+    auto v = query("WHERE id=?", id, false);
     if (v.empty()) return std::nullopt;
     return v.front();
 }

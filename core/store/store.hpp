@@ -56,12 +56,15 @@ public:
     void set_state(const std::string& id, Transfer::State state, std::int64_t completed_at = 0);
     void remove(const std::string& id);
     std::optional<Transfer> by_id(const std::string& id);
+    // by_id without the torrent and resume blobs (megabytes for big hybrid
+    // torrents): for frequent reads. Never save() what it returns.
+    std::optional<Transfer> summary(const std::string& id);
     std::vector<Transfer> by_source_path(const std::string& path);
     std::vector<Transfer> by_id_prefix(const std::string& prefix);
     std::vector<Transfer> all();
 
 private:
-    std::vector<Transfer> query(const std::string& where, const std::string& arg);
+    std::vector<Transfer> query(const std::string& where, const std::string& arg, bool blobs = true);
     SQLite::Database db_;
 };
 

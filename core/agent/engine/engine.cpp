@@ -405,6 +405,7 @@ std::string Engine::add(const AddRequest& r) {
 }
 
 bool Engine::has(const std::string& id) const { return impl_->torrents.count(id) != 0; }
+std::size_t Engine::torrent_count() const { return impl_->torrents.size(); }
 
 void Engine::pause(const std::string& id) {
     auto h = impl_->handle_of(id);

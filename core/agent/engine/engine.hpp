@@ -100,6 +100,7 @@ public:
     // Adds a torrent and returns its id. Throws std::invalid_argument.
     std::string add(const AddRequest& request);
     bool has(const std::string& id) const;
+    std::size_t torrent_count() const;
     void pause(const std::string& id);
     void resume(const std::string& id);
     void remove(const std::string& id);
