@@ -215,6 +215,25 @@ TEST_F(StoreTest, AllIsOrderedByAddedTimeThenId) {
               (std::vector<std::string>{"bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa", "cccccccccccccccc"}));
 }
 
+TEST_F(StoreTest, SummaryHasEverythingButTheBlobs) {
+    coop::Store store(file);
+    auto t = share("aaaaaaaaaaaaaaaa", "/data/a", 5);
+    t.resume = "resume";
+    t.torrent = "torrent";
+    t.size = 1234;
+    store.save(t);
+    const auto got = store.summary(t.id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->name, t.name);
+    EXPECT_EQ(got->source_path, "/data/a");
+    EXPECT_EQ(got->size, 1234);
+    EXPECT_EQ(got->role, coop::Transfer::Role::share);
+    EXPECT_TRUE(got->resume.empty());
+    EXPECT_TRUE(got->torrent.empty());
+    EXPECT_FALSE(store.summary("bbbbbbbbbbbbbbbb"));
+    EXPECT_EQ(store.by_id(t.id)->resume, "resume");  // the blobs are still there
+}
+
 TEST_F(StoreTest, SaveResumeChangesOnlyTheResumeData) {
     coop::Store store(file);
     auto t = transfer("aaaaaaaaaaaaaaaa", 1);
