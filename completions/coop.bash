@@ -1,5 +1,5 @@
-# bash completion for coop(1), its commands coop-agent, coop-share and
-# coop-fetch, and the agent coopd(8).                  -*- shell-script -*-
+# bash completion for coop(1), its commands coop-agent, coop-share,
+# coop-fetch and coop-stream, and the agent coopd(8).                  -*- shell-script -*-
 #
 # Installed as share/bash-completion/completions/coop; source it by hand to
 # try it: . completions/coop.bash
@@ -14,11 +14,12 @@ _coop_opts_agent_stop="--help --json"
 _coop_opts_agent_status="--help --json"
 _coop_opts_share="--help --list --stop --tracker --v1 --json"
 _coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
+_coop_opts_stream="--help --file --player -o --output --peer --json"
 _coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --log-level"
 
 _coop_takes_value() {
     case $1 in
-        --listen | --peer | --upload-limit | --download-limit | --log-level | --stop | --tracker | -o | --output) return 0 ;;
+        --listen | --peer | --upload-limit | --download-limit | --log-level | --stop | --tracker | -o | --output | --file | --player) return 0 ;;
     esac
     return 1
 }
@@ -48,8 +49,8 @@ _coop_files() {
 _coop_commands() {
     local others
     others=$(compgen -c coop- 2>/dev/null | sed -n 's/^coop-//p' | sort -u |
-        grep -vxE 'agent|share|fetch|help')
-    _coop_reply agent share fetch ${1:-} $others
+        grep -vxE 'agent|share|fetch|stream|help')
+    _coop_reply agent share fetch stream ${1:-} $others
 }
 
 # _coop_command NAME FIRST: complete the arguments of command NAME (agent,
@@ -88,7 +89,9 @@ _coop_command() {
     if [ -n "$opt" ] && _coop_takes_value "$opt"; then
         case $opt in
             --log-level) _coop_reply trace debug info warn error off ;;
-            -o | --output) _coop_files dirs ;;
+            --player) _coop_reply auto mpv ffplay none ;;
+            -o | --output)
+                if [ "$name" = stream ]; then _coop_files all; else _coop_files dirs; fi ;;
             *) COMPREPLY=() ;;  # ADDR:PORT, RATE, ID, URL: nothing to offer
         esac
         return
@@ -106,6 +109,7 @@ _coop_command() {
                 ;;
             share) _coop_reply $_coop_opts_share ;;
             fetch) _coop_reply $_coop_opts_fetch ;;
+            stream) _coop_reply $_coop_opts_stream ;;
             coopd) _coop_reply $_coop_opts_coopd ;;
         esac
         return
@@ -114,7 +118,7 @@ _coop_command() {
     case $name in
         agent) [ -n "$sub" ] || _coop_reply start stop status ;;
         share) _coop_files all ;;       # PATH...
-        fetch) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
+        fetch | stream) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
     esac
 }
 
@@ -127,6 +131,7 @@ _coop() {
         coop-agent) _coop_command agent 1; return ;;
         coop-share) _coop_command share 1; return ;;
         coop-fetch) _coop_command fetch 1; return ;;
+        coop-stream) _coop_command stream 1; return ;;
         coopd) _coop_command coopd 1; return ;;
     esac
 
@@ -139,11 +144,11 @@ _coop() {
         return
     fi
     case ${COMP_WORDS[1]} in
-        agent | share | fetch) _coop_command "${COMP_WORDS[1]}" 2 ;;
+        agent | share | fetch | stream) _coop_command "${COMP_WORDS[1]}" 2 ;;
         help) [ "$COMP_CWORD" -eq 2 ] && _coop_commands ;;
         -*) ;;
         *) _coop_files all ;;  # another coop-* command: its arguments are its own
     esac
 }
 
-complete -F _coop coop coop-agent coop-share coop-fetch coopd
+complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coopd

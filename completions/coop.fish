@@ -1,5 +1,5 @@
-# fish completion for coop(1), its commands coop-agent, coop-share and
-# coop-fetch, and the agent coopd(8).
+# fish completion for coop(1), its commands coop-agent, coop-share,
+# coop-fetch and coop-stream, and the agent coopd(8).
 #
 # Keep in step with the programs' --help (tests/integration/docs_in_step.sh).
 
@@ -45,7 +45,7 @@ end
 # Other coop-* commands on PATH.
 function __coop_other_commands
     for c in (complete -C 'coop-' | string replace -r '\t.*' '' | string replace -r '^coop-' '')
-        contains -- $c agent share fetch; or echo $c
+        contains -- $c agent share fetch stream; or echo $c
     end
 end
 
@@ -55,11 +55,12 @@ complete -c coop -n __coop_needs_command -s V -l version -d 'print the version a
 complete -c coop -n __coop_needs_command -a agent -d 'start, stop and inspect the background agent (coopd)'
 complete -c coop -n __coop_needs_command -a share -d 'share files or folders and print their magnet links'
 complete -c coop -n __coop_needs_command -a fetch -d 'download a magnet link, .torrent or id, verified'
+complete -c coop -n __coop_needs_command -a stream -d 'play a video while it downloads, or pipe its bytes'
 complete -c coop -n __coop_needs_command -a help -d 'print the help of a command'
 complete -c coop -n __coop_needs_command -a '(__coop_other_commands)' -d 'coop command'
-complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch (__coop_other_commands)'
+complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream (__coop_other_commands)'
 
-for program in coop coop-agent coop-share coop-fetch
+for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -f
 
     # coop agent
@@ -86,6 +87,15 @@ for program in coop coop-agent coop-share coop-fetch
     complete -c $program -n '__coop_is share' -l tracker -x -d 'announce URL to put in the torrent and magnet (repeat)'
     complete -c $program -n '__coop_is share' -l v1 -d 'make a v1-only torrent for clients without v2 support'
     complete -c $program -n '__coop_is share' -l json -d 'print JSON (one object per share) instead of text'
+
+    # coop stream SOURCE
+    complete -c $program -n '__coop_is stream' -F
+    complete -c $program -n '__coop_is stream' -s h -l help -d 'print help and exit'
+    complete -c $program -n '__coop_is stream' -l file -x -d 'which file of a multi-file torrent: number from 0 or name'
+    complete -c $program -n '__coop_is stream' -l player -x -a 'auto mpv ffplay none' -d 'the player to start'
+    complete -c $program -n '__coop_is stream' -s o -l output -r -d 'write the bytes in order to PATH, or to stdout with -'
+    complete -c $program -n '__coop_is stream' -l peer -x -d 'ADDR:PORT of a peer that has it (repeat)'
+    complete -c $program -n '__coop_is stream' -l json -d 'print the stream (id, file, size, url) as JSON'
 
     # coop fetch SOURCE
     complete -c $program -n '__coop_is fetch' -F

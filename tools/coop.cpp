@@ -27,6 +27,7 @@ constexpr Command commands[] = {
     {"agent", "start, stop and inspect the background agent (coopd)"},
     {"share", "share files or folders over BitTorrent and print their magnet links"},
     {"fetch", "download a magnet link, .torrent or id, verified, with progress"},
+    {"stream", "play a video while it downloads (mpv, ffplay), or pipe its bytes"},
 };
 
 std::vector<std::filesystem::path> search_dirs() {

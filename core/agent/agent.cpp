@@ -15,6 +15,7 @@
 
 #include "core/agent/engine/engine.hpp"
 #include "core/agent/rpc_server.hpp"
+#include "core/agent/streams.hpp"
 #include "core/agent/transfers.hpp"
 #include "core/media/ffmpeg.hpp"
 #include "core/store/store.hpp"
@@ -145,6 +146,8 @@ int run_agent(const Home& home, const RunOptions& options) {
     transfers.attach(engine);
     RpcServer server(io, home.socket());
     transfers.register_methods(server);
+    Streams streams(io, engine, transfers);
+    streams.register_methods(server);
 
     bool stopping = false;
     int exit_code = 0;
@@ -152,6 +155,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         if (std::exchange(stopping, true)) return;
         spdlog::info("shutting down: {}", why);
         server.close();
+        streams.close();
         transfers.stop();
         engine.shutdown([&](std::string state) {
             store->put("session.state", state);
@@ -196,6 +200,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         }
         try {
             server.listen();
+            streams.listen();
         } catch (const std::exception& e) {
             exit_code = fail(e.what());
             stopping = true;

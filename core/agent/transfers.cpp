@@ -330,20 +330,28 @@ Transfer Transfers::source_to_transfer(const std::string& source) {
 }
 
 void Transfers::fetch_add(const std::shared_ptr<Call>& call) {
-    const auto& params = call->params();
-    const std::string source = call->string_param("source");
+    bool resumed = false;
+    const Transfer t = start_fetch(call->params(), false, resumed);
+    call->reply({{"id", t.id}, {"name", t.name}, {"save_path", t.save_path}, {"resumed", resumed}, {"role", to_string(t.role)}});
+}
+
+Transfer Transfers::start_fetch(const json& params, bool to_read, bool& resumed) {
+    if (!params.contains("source") || !params["source"].is_string())
+        throw RpcFailure(rpc::invalid_params, "missing string parameter 'source'");
+    const std::string source = params["source"];
     const auto peers = endpoints_param(params);
     Transfer t = source_to_transfer(source);
+    resumed = false;
 
     if (auto existing = store_.by_id(t.id)) {
-        bool resumed = false;
         if (existing->role == Transfer::Role::fetch && existing->state != Transfer::State::complete) {
             start_in_engine(*existing, false, peers);
             store_.set_state(existing->id, Transfer::State::active);
             resumed = true;
+        } else if (to_read && !engine_->has(existing->id)) {
+            start_in_engine(*existing, false, peers);  // complete, not seeding: back in the session to be read
         }
-        return call->reply({{"id", existing->id}, {"name", existing->name}, {"save_path", existing->save_path},
-                            {"resumed", resumed}, {"role", to_string(existing->role)}});
+        return *existing;
     }
     t.save_path = params.value("save_path", home_.downloads().string());
     t.seed = params.value("seed", true);
@@ -362,7 +370,7 @@ void Transfers::fetch_add(const std::shared_ptr<Call>& call) {
         throw;
     }
     spdlog::info("fetching {} ({}) into {}", t.id, t.name, t.save_path);
-    call->reply({{"id", t.id}, {"name", t.name}, {"save_path", t.save_path}, {"resumed", false}, {"role", "fetch"}});
+    return t;
 }
 
 void Transfers::fetch_watch(const std::shared_ptr<Call>& call) {

@@ -30,6 +30,10 @@ public:
     void attach(Engine& engine) { engine_ = &engine; }
 
     void register_methods(RpcServer& server);
+    // Adds (or resumes) a download from fetch.add-style params {source,
+    // save_path?, peers?, seed?}; `to_read`: also put a finished one back
+    // in the session, to be streamed. Throws RpcFailure.
+    Transfer start_fetch(const json& params, bool to_read, bool& resumed);
     // Puts every saved share and download back into the session.
     void restore();
     // Stops the hashing pool; calls in flight are answered with an error.

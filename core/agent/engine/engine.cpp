@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <deque>
+#include <list>
 #include <map>
 #include <stdexcept>
 
@@ -110,6 +112,75 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     int peers = 0;
     int dht_nodes_metric = lt::find_metric_idx("dht.dht_nodes");
     int peers_metric = lt::find_metric_idx("peer.num_peers_connected");
+
+    // Streaming reads waiting for pieces, and the pieces read lately.
+    struct PendingRead {
+        lt::torrent_handle handle;
+        std::int64_t start = 0;  // offset in the torrent
+        std::int64_t length = 0;
+        int first = 0, last = 0;
+        ReadDone done;
+    };
+    std::list<PendingRead> reads;
+    std::map<std::pair<lt::torrent_handle, int>, std::pair<boost::shared_array<char>, int>> piece_cache;
+    std::deque<std::pair<lt::torrent_handle, int>> cache_order;
+    static constexpr std::size_t cache_pieces = 64;
+
+    void remember(const lt::torrent_handle& h, int piece, boost::shared_array<char> data, int size) {
+        const auto key = std::make_pair(h, piece);
+        if (piece_cache.emplace(key, std::make_pair(std::move(data), size)).second) cache_order.push_back(key);
+        while (cache_order.size() > cache_pieces) {
+            piece_cache.erase(cache_order.front());
+            cache_order.pop_front();
+        }
+    }
+
+    // Answers every read whose pieces are all in the cache.
+    void serve_reads() {
+        for (auto it = reads.begin(); it != reads.end();) {
+            bool ready = true;
+            for (int p = it->first; p <= it->last && ready; ++p) ready = piece_cache.count({it->handle, p}) != 0;
+            if (!ready) {
+                ++it;
+                continue;
+            }
+            const auto ti = it->handle.torrent_file();
+            const std::int64_t piece_length = ti ? ti->piece_length() : 1;
+            std::string data;
+            data.reserve(static_cast<std::size_t>(it->length));
+            for (int p = it->first; p <= it->last; ++p) {
+                const auto& [buf, size] = piece_cache.at({it->handle, p});
+                const std::int64_t piece_start = static_cast<std::int64_t>(p) * piece_length;
+                const std::int64_t from = std::max(it->start, piece_start) - piece_start;
+                const std::int64_t to = std::min(it->start + it->length, piece_start + size) - piece_start;
+                if (to > from) data.append(buf.get() + from, static_cast<std::size_t>(to - from));
+            }
+            auto done = std::move(it->done);
+            it = reads.erase(it);
+            done(std::move(data), "");
+        }
+    }
+
+    void fail_reads(const lt::torrent_handle& h, int piece, const std::string& error) {
+        for (auto k = cache_order.begin(); k != cache_order.end();) {  // a removed torrent's pieces go too
+            if (piece < 0 && k->first == h) {
+                piece_cache.erase(*k);
+                k = cache_order.erase(k);
+            } else {
+                ++k;
+            }
+        }
+        for (auto it = reads.begin(); it != reads.end();) {
+            // piece -1: every read of the torrent
+            if (it->handle == h && (piece < 0 || (piece >= it->first && piece <= it->last))) {
+                auto done = std::move(it->done);
+                it = reads.erase(it);
+                done("", error);
+            } else {
+                ++it;
+            }
+        }
+    }
 
     // shutdown
     bool stopping = false;
@@ -260,6 +331,14 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             const auto counters = stats->counters();
             if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
             if (peers_metric >= 0) peers = static_cast<int>(counters[peers_metric]);
+        } else if (auto* piece = lt::alert_cast<lt::read_piece_alert>(a)) {
+            const int p = static_cast<int>(piece->piece);
+            if (piece->error) {
+                fail_reads(piece->handle, p, "cannot read piece " + std::to_string(p) + ": " + piece->error.message());
+            } else {
+                remember(piece->handle, p, piece->buffer, piece->size);
+                serve_reads();
+            }
         } else if (auto* terr = lt::alert_cast<lt::tracker_error_alert>(a)) {
             spdlog::warn("{}", terr->message());
         } else if (auto* reply = lt::alert_cast<lt::tracker_reply_alert>(a)) {
@@ -425,6 +504,7 @@ void Engine::resume(const std::string& id) {
 void Engine::remove(const std::string& id) {
     auto it = impl_->torrents.find(id);
     if (it == impl_->torrents.end()) return;
+    impl_->fail_reads(it->second, -1, "the torrent was removed");
     impl_->session->remove_torrent(it->second);
     impl_->ids.erase(it->second);
     impl_->torrents.erase(it);
@@ -465,6 +545,49 @@ std::optional<TorrentStats> Engine::stats(const std::string& id) const {
         }
     }
     return s;
+}
+
+std::vector<FileEntry> Engine::files(const std::string& id) const {
+    std::vector<FileEntry> out;
+    auto it = impl_->torrents.find(id);
+    if (it == impl_->torrents.end()) return out;
+    const auto ti = it->second.torrent_file();
+    if (!ti) return out;
+    const auto& fs = ti->files();
+    for (lt::file_index_t i : fs.file_range())
+        out.push_back({static_cast<int>(i), fs.file_path(i), fs.file_size(i), fs.pad_file_at(i)});
+    return out;
+}
+
+void Engine::read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
+                  ReadDone done) {
+    auto it = impl_->torrents.find(id);
+    const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
+    if (!ti) return done("", "no metadata for " + id + " yet");
+    const auto& fs = ti->files();
+    if (file < 0 || file >= fs.num_files()) return done("", "no file " + std::to_string(file) + " in " + id);
+    const std::int64_t file_size = fs.file_size(lt::file_index_t(file));
+    if (offset >= file_size || length <= 0) return done("", "");
+    length = std::min(length, file_size - offset);
+    Impl::PendingRead r;
+    r.handle = it->second;
+    r.start = fs.file_offset(lt::file_index_t(file)) + offset;
+    r.length = length;
+    const std::int64_t piece_length = ti->piece_length();
+    r.first = static_cast<int>(r.start / piece_length);
+    r.last = static_cast<int>((r.start + length - 1) / piece_length);
+    r.done = std::move(done);
+    // The bytes asked for first (deadline 0, read when there), then the
+    // read-ahead in order: libtorrent fetches by deadline, not rarest-first.
+    for (int p = r.first; p <= r.last; ++p)
+        if (!impl_->piece_cache.count({r.handle, p}))
+            r.handle.set_piece_deadline(lt::piece_index_t(p), 0, lt::torrent_handle::alert_when_available);
+    const int ahead = static_cast<int>((readahead + piece_length - 1) / piece_length);
+    for (int i = 1; i <= ahead && r.last + i < ti->num_pieces(); ++i)
+        if (!r.handle.have_piece(lt::piece_index_t(r.last + i)))
+            r.handle.set_piece_deadline(lt::piece_index_t(r.last + i), 100 * i);
+    impl_->reads.push_back(std::move(r));
+    impl_->serve_reads();
 }
 
 std::optional<TorrentFacts> Engine::facts(const std::string& id) const {

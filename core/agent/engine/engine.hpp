@@ -55,6 +55,17 @@ struct TorrentStats {
     std::string error;
 };
 
+// One file of a torrent, as the metadata describes it.
+struct FileEntry {
+    int index = 0;
+    std::string path;  // relative to the torrent's save path
+    std::int64_t size = 0;
+    bool pad = false;  // BEP 47 padding, not user data
+};
+
+// Bytes read from a torrent, or why not.
+using ReadDone = std::function<void(std::string data, const std::string& error)>;
+
 struct AddRequest {
     std::string id;       // the id to keep it under; empty: from its info-hash
     std::string resume;   // libtorrent resume data, preferred when present
@@ -106,6 +117,14 @@ public:
     void remove(const std::string& id);
     void connect(const std::string& id, const std::vector<Endpoint>& peers);
     std::optional<TorrentStats> stats(const std::string& id) const;
+    // The files of a torrent; empty until its metadata is there.
+    std::vector<FileEntry> files(const std::string& id) const;
+    // Bytes [offset, offset + length) of file `file` (fewer at its end),
+    // passed to `done` once their pieces have arrived and passed their hash
+    // check. The pieces get deadlines now, so they come before the rest,
+    // and so do `readahead` bytes after them.
+    void read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
+              ReadDone done);
     std::optional<TorrentFacts> facts(const std::string& id) const;
 
     // Saves resume data of every torrent that changed (a checkpoint).
