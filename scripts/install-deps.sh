@@ -12,7 +12,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libgtest-dev libgmock-dev
   # tests and benchmarks: a stock client, a tracker, raw libtorrent, media tools
-  aria2 opentracker python3 python3-libtorrent ffmpeg jq procps iproute2 coreutils time curl
+  aria2 opentracker python3 python3-libtorrent ffmpeg jq procps iproute2 coreutils time curl mpv
 )
 
 missing=()

@@ -107,6 +107,8 @@ private:
         std::int64_t first = 0, last = source_.size - 1;
         const auto range = req.find(http::field::range);
         const bool partial = range != req.end();
+        spdlog::debug("stream {} file {}: {} {}", source_.id, source_.file, std::string(req.method_string()),
+                      partial ? std::string(range->value()) : std::string("(whole)"));
         if (partial && !parse_range(std::string_view(range->value().data(), range->value().size()), source_.size, first, last)) {
             return write_head("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + std::to_string(source_.size) +
                                   "\r\nContent-Length: 0\r\n",

@@ -12,6 +12,7 @@ namespace {
 
 constexpr auto metadata_poll = std::chrono::milliseconds(100);
 constexpr int metadata_attempts = 1200;  // 2 minutes for a magnet's metadata
+constexpr std::int64_t ends_bytes = 1 << 20;  // header and trailing index first
 
 bool playable_name(const std::string& path) {
     static const char* exts[] = {".mp4", ".m4v", ".mkv", ".webm", ".avi", ".mov", ".ts", ".mpg", ".mpeg",
@@ -88,6 +89,7 @@ void Streams::answer(const std::shared_ptr<Call>& call, const std::string& id) {
         const auto files = engine_.files(id);
         const int file = choose_file(files, call->params().value("file", std::string()));
         const auto& f = files.at(static_cast<std::size_t>(file));
+        engine_.prioritize_ends(id, file, ends_bytes, ends_bytes);
         call->reply({{"id", id},
                      {"file", file},
                      {"file_name", f.path},

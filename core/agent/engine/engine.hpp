@@ -117,6 +117,10 @@ public:
     void remove(const std::string& id);
     void connect(const std::string& id, const std::vector<Endpoint>& peers);
     std::optional<TorrentStats> stats(const std::string& id) const;
+    // Asks for the first `head` and last `tail` bytes of a file before the
+    // rest (deadlines): a player opening it reads its header, and many
+    // containers keep their index at the end (MP4 without faststart, MKV).
+    void prioritize_ends(const std::string& id, int file, std::int64_t head, std::int64_t tail);
     // The files of a torrent; empty until its metadata is there.
     std::vector<FileEntry> files(const std::string& id) const;
     // Bytes [offset, offset + length) of file `file` (fewer at its end),
