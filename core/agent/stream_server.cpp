@@ -23,7 +23,10 @@ using boost::asio::ip::tcp;
 namespace {
 
 constexpr std::int64_t chunk_bytes = 256 * 1024;
-constexpr std::int64_t readahead_bytes = 8 << 20;
+// Read-ahead grows with what a request has consumed: a player that reads a
+// header and seeks away must not leave megabytes of deadlines behind that
+// compete with the bytes it asks for next.
+constexpr std::int64_t max_readahead_bytes = 8 << 20;
 constexpr auto piece_wait = std::chrono::seconds(120);  // a stalled swarm: give up, the player retries
 
 std::string content_type(const std::string& name) {
@@ -119,7 +122,7 @@ private:
                 std::to_string(source_.size == 0 ? 0 : last - first + 1) + "\r\n";
         if (partial) head += "Content-Range: bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
                              std::to_string(source_.size) + "\r\n";
-        next_ = first;
+        next_ = first_ = first;
         end_ = source_.size == 0 ? 0 : last + 1;
         write_head(head, req.method() == http::verb::get);
     }
@@ -158,7 +161,8 @@ private:
         });
         // The pending read keeps the session alive until its bytes come (or
         // the torrent goes); the timer only closes the socket.
-        server_.engine_.read(source_.id, source_.file, next_, length, readahead_bytes,
+        const std::int64_t readahead = std::min(max_readahead_bytes, next_ - first_);
+        server_.engine_.read(source_.id, source_.file, next_, length, readahead,
                              [self = shared_from_this(), length](std::string data, const std::string& error) {
                                  if (!self->socket_.is_open()) return;
                                  self->timer_.cancel();
@@ -190,7 +194,7 @@ private:
     std::optional<http::request_parser<http::empty_body>> parser_;
     Source source_;
     bool keep_alive_ = false;
-    std::int64_t next_ = 0, end_ = 0;
+    std::int64_t first_ = 0, next_ = 0, end_ = 0;
     std::string out_;
 };
 

@@ -450,6 +450,7 @@ void Transfers::on_metadata(const std::string& id) {
 }
 
 void Transfers::on_finished(const std::string& id) {
+    if (auto s = engine_->stats(id); s && !s->finished) return;  // only the pieces of priority above 0
     auto t = store_.by_id(id);
     if (!t || t->role != Transfer::Role::fetch) return;
     if (t->state != Transfer::State::complete) {

@@ -63,7 +63,7 @@ private:
     json share_json(const Transfer& t, bool existing) const;
     Transfer resolve(const std::string& id_or_prefix, std::optional<Transfer::Role> role);
     Transfer source_to_transfer(const std::string& source);
-    void start_in_engine(Transfer& t, bool paused, const std::vector<Endpoint>& peers);
+    void start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers);
 
     void on_finished(const std::string& id);
     void on_failed(const std::string& id, const std::string& message, bool no_space);

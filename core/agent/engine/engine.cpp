@@ -522,7 +522,9 @@ std::optional<TorrentStats> Engine::stats(const std::string& id) const {
     s.id = id;
     s.name = st.name;
     s.has_metadata = st.has_metadata;
-    s.finished = st.is_finished || st.is_seeding;
+    // Complete means every piece: libtorrent's is_finished means only every
+    // piece of priority above 0.
+    s.finished = st.is_seeding;
     s.done = st.total_wanted_done;
     s.size = st.total_wanted;
     s.download_rate = st.download_payload_rate;
@@ -558,8 +560,10 @@ void Engine::prioritize_ends(const std::string& id, int file, std::int64_t head,
     const std::int64_t piece_length = ti->piece_length();
     auto ask = [&](std::int64_t from, std::int64_t to, int deadline) {  // [from, to) within the file
         for (std::int64_t p = (start + from) / piece_length; p <= (start + to - 1) / piece_length; ++p)
-            if (!it->second.have_piece(lt::piece_index_t(static_cast<int>(p))))
+            if (!it->second.have_piece(lt::piece_index_t(static_cast<int>(p)))) {
+                it->second.piece_priority(lt::piece_index_t(static_cast<int>(p)), lt::top_priority);
                 it->second.set_piece_deadline(lt::piece_index_t(static_cast<int>(p)), deadline);
+            }
     };
     ask(0, std::min(head, size), 0);
     ask(std::max<std::int64_t>(0, size - tail), size, 50);
@@ -598,12 +602,16 @@ void Engine::read(const std::string& id, int file, std::int64_t offset, std::int
     // The bytes asked for first (deadline 0, read when there), then the
     // read-ahead in order: libtorrent fetches by deadline, not rarest-first.
     for (int p = r.first; p <= r.last; ++p)
-        if (!impl_->piece_cache.count({r.handle, p}))
+        if (!impl_->piece_cache.count({r.handle, p})) {
+            if (!r.handle.have_piece(lt::piece_index_t(p))) r.handle.piece_priority(lt::piece_index_t(p), lt::top_priority);
             r.handle.set_piece_deadline(lt::piece_index_t(p), 0, lt::torrent_handle::alert_when_available);
+        }
     const int ahead = static_cast<int>((readahead + piece_length - 1) / piece_length);
     for (int i = 1; i <= ahead && r.last + i < ti->num_pieces(); ++i)
-        if (!r.handle.have_piece(lt::piece_index_t(r.last + i)))
+        if (!r.handle.have_piece(lt::piece_index_t(r.last + i))) {
+            r.handle.piece_priority(lt::piece_index_t(r.last + i), lt::top_priority);
             r.handle.set_piece_deadline(lt::piece_index_t(r.last + i), 100 * i);
+        }
     impl_->reads.push_back(std::move(r));
     impl_->serve_reads();
 }

@@ -45,7 +45,7 @@ struct TorrentStats {
     std::string state;
     bool has_metadata = false;
     bool finished = false;
-    std::int64_t done = 0;  // verified bytes of what is wanted
+    std::int64_t done = 0;  // verified bytes of what is wanted (all, without priorities)
     std::int64_t size = 0;  // bytes wanted
     std::int64_t download_rate = 0;
     std::int64_t upload_rate = 0;
