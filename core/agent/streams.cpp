@@ -12,7 +12,7 @@ namespace {
 
 constexpr auto metadata_poll = std::chrono::milliseconds(100);
 constexpr int metadata_attempts = 1200;  // 2 minutes for a magnet's metadata
-constexpr std::int64_t ends_bytes = 1 << 20;  // header and trailing index first
+constexpr std::int64_t ends_bytes = 256 * 1024;  // header and (the end of) a trailing index first
 
 bool playable_name(const std::string& path) {
     static const char* exts[] = {".mp4", ".m4v", ".mkv", ".webm", ".avi", ".mov", ".ts", ".mpg", ".mpeg",
