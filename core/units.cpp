@@ -73,4 +73,35 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
     return static_cast<std::int64_t>(bytes);
 }
 
+std::optional<double> parse_time(const std::string& text) {
+    auto number = [](const std::string& t) -> std::optional<double> {
+        if (t.empty() || t.size() > 20 || t.find_first_not_of("0123456789.") != std::string::npos ||
+            t.find('.') != t.rfind('.') || t == ".")
+            return std::nullopt;
+        return std::stod(t);
+    };
+    if (text.empty()) return std::nullopt;
+    const char unit = text.back();
+    if (unit == 's' || unit == 'm' || unit == 'h') {
+        const auto n = number(text.substr(0, text.size() - 1));
+        if (!n) return std::nullopt;
+        return *n * (unit == 's' ? 1 : unit == 'm' ? 60 : 3600);
+    }
+    // [[H:]M:]S, each part after the first below 60
+    double total = 0;
+    std::size_t start = 0;
+    int parts = 0;
+    for (;;) {
+        const auto colon = text.find(':', start);
+        const auto n = number(text.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+        if (!n || ++parts > 3) return std::nullopt;
+        if (parts > 1 && *n >= 60) return std::nullopt;
+        total = total * 60 + *n;
+        if (colon == std::string::npos) break;
+        if (text.substr(start, colon - start).find('.') != std::string::npos) return std::nullopt;
+        start = colon + 1;
+    }
+    return total;
+}
+
 }  // namespace coop

@@ -17,4 +17,8 @@ std::string format_duration(std::int64_t seconds);
 // as for every size coop prints. Returns nullopt on anything else.
 std::optional<std::int64_t> parse_size(const std::string& text);
 
+// A time in a video: "90", "90.5", "1:30", "1:02:03", "90s", "2m", "1h".
+// Returns seconds, or nullopt on anything else (or a negative time).
+std::optional<double> parse_time(const std::string& text);
+
 }  // namespace coop

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     auto* start_cmd = app.add_subcommand("start", "start the agent in the background; returns once it answers");
-    std::string listen, upload, download, log_level;
+    std::string listen, upload, download, log_level, stream_port;
     std::vector<std::string> peers;
     bool no_public = false, is_public = false, start_json = false;
     start_cmd->add_option("--listen", listen, "ADDR:PORT to listen on; port 0 picks a free one (default 0.0.0.0:6881)");
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     start_cmd->add_flag("--public", is_public, "leave private mode saved by an earlier --no-public")->excludes("--no-public");
     start_cmd->add_option("--upload-limit", upload, "upload limit in bytes/s, e.g. 500K or 2M (0 = none)");
     start_cmd->add_option("--download-limit", download, "download limit in bytes/s, e.g. 500K or 2M (0 = none)");
+    start_cmd->add_option("--stream-port", stream_port, "port of the stream server on 127.0.0.1 (default 0: any free one)");
     start_cmd->add_option("--log-level", log_level, "log detail in COOP_HOME/coopd.log")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     start_cmd->add_flag("--json", start_json, "print the agent's status as JSON");
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
             if (!upload.empty()) args.insert(args.end(), {"--upload-limit", upload});
             if (!download.empty()) args.insert(args.end(), {"--download-limit", download});
             if (!log_level.empty()) args.insert(args.end(), {"--log-level", log_level});
+            if (!stream_port.empty()) args.insert(args.end(), {"--stream-port", stream_port});
             return start(args, start_json);
         }
         if (*stop_cmd) return stop(stop_json);

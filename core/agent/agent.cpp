@@ -178,6 +178,7 @@ int run_agent(const Home& home, const RunOptions& options) {
                      {"download_rate", engine.download_rate()},
                      {"upload_limit", settings.upload_limit},
                      {"download_limit", settings.download_limit},
+                     {"stream_port", settings.stream_port},
                      {"refused_connections", server.refused()},
                      {"ffmpeg", media::ffmpeg_version()}});
     });
@@ -200,7 +201,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         }
         try {
             server.listen();
-            streams.listen();
+            streams.listen(settings.stream_port);
         } catch (const std::exception& e) {
             exit_code = fail(e.what());
             stopping = true;

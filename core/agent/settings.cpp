@@ -15,13 +15,15 @@ Settings Settings::from_json(const nlohmann::json& j) {
     s.upload_limit = j.value("upload_limit", s.upload_limit);
     s.download_limit = j.value("download_limit", s.download_limit);
     s.log_level = j.value("log_level", s.log_level);
+    s.stream_port = j.value("stream_port", s.stream_port);
     return s;
 }
 
 nlohmann::json Settings::to_json() const {
     return {{"listen", listen},          {"peers", peers},
             {"no_public", no_public},    {"upload_limit", upload_limit},
-            {"download_limit", download_limit}, {"log_level", log_level}};
+            {"download_limit", download_limit}, {"log_level", log_level},
+            {"stream_port", stream_port}};
 }
 
 namespace {
@@ -52,6 +54,14 @@ void SettingsOverride::apply(Settings& s) const {
     if (upload_limit) s.upload_limit = rate("--upload-limit", *upload_limit);
     if (download_limit) s.download_limit = rate("--download-limit", *download_limit);
     if (log_level) s.log_level = *log_level;
+    if (stream_port) {
+        const auto& text = *stream_port;
+        const bool digits = !text.empty() && text.size() <= 5 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || std::stoi(text) > 65535)
+            throw std::runtime_error("--stream-port '" + text + "' is not a port number (0 to 65535; 0 picks a free one)");
+        s.stream_port = std::stoi(text);
+    }
 }
 
 }  // namespace coop::agent

@@ -16,6 +16,7 @@ struct Settings {
     bool no_public = false;
     std::int64_t upload_limit = 0;    // bytes/s, 0 = unlimited
     std::int64_t download_limit = 0;  // bytes/s, 0 = unlimited
+    int stream_port = 0;              // the stream server's port on 127.0.0.1, 0 = any free one
     std::string log_level = "info";
 
     static Settings from_json(const nlohmann::json& j);
@@ -29,6 +30,7 @@ struct SettingsOverride {
     std::optional<bool> no_public;
     std::optional<std::string> upload_limit;    // "2M", "500K", "0"
     std::optional<std::string> download_limit;
+    std::optional<std::string> stream_port;
     std::optional<std::string> log_level;
 
     // Throws std::runtime_error naming the bad option.

@@ -23,10 +23,12 @@ using boost::asio::ip::tcp;
 namespace {
 
 constexpr std::int64_t chunk_bytes = 256 * 1024;
-// Read-ahead grows with what a request has consumed: a player that reads a
-// header and seeks away must not leave megabytes of deadlines behind that
-// compete with the bytes it asks for next.
-constexpr std::int64_t max_readahead_bytes = 8 << 20;
+// Read-ahead: this many seconds of the media ahead of the reader (8 MiB
+// when the bitrate is unknown), but never more than the request has
+// consumed so far: a player that reads a header and seeks away must not
+// leave megabytes of deadlines behind that compete with what it asks next.
+constexpr double readahead_seconds = 30;
+constexpr std::int64_t min_window_bytes = 2 << 20, max_window_bytes = 64 << 20, unknown_window_bytes = 8 << 20;
 constexpr auto piece_wait = std::chrono::seconds(120);  // a stalled swarm: give up, the player retries
 
 std::string content_type(const std::string& name) {
@@ -106,6 +108,10 @@ private:
         const auto source = server_.resolver_(rest.substr(0, slash), static_cast<int>(file));
         if (!source) return reply_error(404, "Not Found");
         source_ = *source;
+        if (source_.stream && (!player_ || player_rate_ != source_.stream->byte_rate)) {
+            player_rate_ = source_.stream->byte_rate;
+            player_.emplace(player_rate_);
+        }
 
         std::int64_t first = 0, last = source_.size - 1;
         const auto range = req.find(http::field::range);
@@ -122,6 +128,7 @@ private:
                 std::to_string(source_.size == 0 ? 0 : last - first + 1) + "\r\n";
         if (partial) head += "Content-Range: bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
                              std::to_string(source_.size) + "\r\n";
+        if (source_.stream) source_.stream->stats.request(first != last_end_);
         next_ = first_ = first;
         end_ = source_.size == 0 ? 0 : last + 1;
         write_head(head, req.method() == http::verb::get);
@@ -161,26 +168,42 @@ private:
         });
         // The pending read keeps the session alive until its bytes come (or
         // the torrent goes); the timer only closes the socket.
-        const std::int64_t readahead = std::min(max_readahead_bytes, next_ - first_);
-        server_.engine_.read(source_.id, source_.file, next_, length, readahead,
-                             [self = shared_from_this(), length](std::string data, const std::string& error) {
+        const double rate = source_.stream ? source_.stream->byte_rate : 0;
+        const std::int64_t window =
+            rate > 0 ? std::clamp(static_cast<std::int64_t>(rate * readahead_seconds), min_window_bytes, max_window_bytes)
+                     : unknown_window_bytes;
+        const double asked = source_.stream ? source_.stream->now() : 0;
+        if (source_.stream && player_) source_.stream->stats.waiting(this, player_->stalls_from(next_, asked));
+        server_.engine_.read(source_.id, source_.file, next_, length, std::min(window, next_ - first_), rate,
+                             [self = shared_from_this(), length, asked](std::string data, const std::string& error) {
                                  if (!self->socket_.is_open()) return;
                                  self->timer_.cancel();
                                  if (!error.empty() || static_cast<std::int64_t>(data.size()) != length) {
                                      spdlog::warn("stream of {}: {}", self->source_.id, error.empty() ? "short read" : error);
                                      return self->close();  // never send short or wrong data
                                  }
+                                 self->arrived(self->next_, length, asked);
                                  self->next_ += length;
+                                 self->last_end_ = self->next_;
                                  self->out_ = std::move(data);
                                  boost::asio::async_write(self->socket_, boost::asio::buffer(self->out_),
-                                                          [self](const boost::system::error_code& ec, std::size_t) {
+                                                          [self, length](const boost::system::error_code& ec, std::size_t) {
                                                               if (ec) return self->close();
+                                                              if (auto& s = self->source_.stream) s->stats.bytes_sent(length, s->now());
                                                               self->send_body();
                                                           });
                              });
     }
 
+    // The virtual player's view of a chunk that came: did it stall?
+    void arrived(std::int64_t offset, std::int64_t length, double asked) {
+        if (!source_.stream || !player_) return;
+        source_.stream->stats.arrived(this);
+        source_.stream->stats.stall(player_->chunk(offset, length, asked, source_.stream->now()));
+    }
+
     void close() {
+        if (source_.stream) source_.stream->stats.arrived(this);
         boost::system::error_code ignored;
         timer_.cancel();
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -194,7 +217,9 @@ private:
     std::optional<http::request_parser<http::empty_body>> parser_;
     Source source_;
     bool keep_alive_ = false;
-    std::int64_t first_ = 0, next_ = 0, end_ = 0;
+    std::int64_t first_ = 0, next_ = 0, end_ = 0, last_end_ = 0;
+    std::optional<VirtualPlayer> player_;
+    double player_rate_ = 0;
     std::string out_;
 };
 
@@ -207,12 +232,18 @@ StreamServer::StreamServer(boost::asio::io_context& io, Engine& engine, Resolver
 
 StreamServer::~StreamServer() { close(); }
 
-void StreamServer::listen() {
-    const tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), 0);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen();
+void StreamServer::listen(int port) {
+    const tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+    boost::system::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        acceptor_.close(ec);
+        throw std::runtime_error("cannot serve streams on 127.0.0.1:" + std::to_string(port) + ": " + ec.message() +
+                                 "; pick another --stream-port, or 0 for any free port");
+    }
     accept();
 }
 

@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "core/agent/engine/engine.hpp"
+#include "core/agent/stream.hpp"
 
 namespace coop::agent {
 
@@ -23,6 +25,7 @@ public:
         int file = 0;
         std::string name;
         std::int64_t size = 0;
+        std::shared_ptr<Stream> stream;  // the latest opened for it; null if none
     };
     // Finds what /TOKEN/ID/FILE names, if it can be streamed.
     using Resolver = std::function<std::optional<Source>(const std::string& id, int file)>;
@@ -30,8 +33,8 @@ public:
     StreamServer(boost::asio::io_context& io, Engine& engine, Resolver resolver);
     ~StreamServer();
 
-    // Binds 127.0.0.1 on a free port. Throws on failure.
-    void listen();
+    // Binds 127.0.0.1:port (0: a free one). Throws a one-line reason.
+    void listen(int port);
     void close();
     std::string url(const std::string& id, int file) const;
 

@@ -396,6 +396,15 @@ void Transfers::fetch_watch(const std::shared_ptr<Call>& call) {
     if (t.state == Transfer::State::complete || t.role == Transfer::Role::share) answer_watchers(id);
 }
 
+void Transfers::pause_unless_followed(const std::string& id) {
+    auto t = store_.by_id(id);
+    if (!t || t->role != Transfer::Role::fetch || t->state != Transfer::State::active || watches_.count(id)) return;
+    if (!engine_->has(id)) return;
+    engine_->pause(id);
+    store_.set_state(id, Transfer::State::paused);
+    spdlog::info("paused {} ({}): its stream ended", id, t->name);
+}
+
 void Transfers::fetch_pause(const std::shared_ptr<Call>& call) {
     Transfer t = resolve(call->string_param("id"), Transfer::Role::fetch);
     if (t.state == Transfer::State::active && engine_->has(t.id)) {

@@ -34,6 +34,9 @@ public:
     // save_path?, peers?, seed?}; `to_read`: also put a finished one back
     // in the session, to be streamed. Throws RpcFailure.
     Transfer start_fetch(const json& params, bool to_read, bool& resumed);
+    // Pauses an unfinished download no `coop fetch` follows (a stream's
+    // player quit, or only its media info was wanted).
+    void pause_unless_followed(const std::string& id);
     // Puts every saved share and download back into the session.
     void restore();
     // Stops the hashing pool; calls in flight are answered with an error.

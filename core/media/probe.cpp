@@ -10,13 +10,24 @@ extern "C" {
 
 namespace coop::media {
 
-namespace {
+namespace detail {
 
 std::string av_error(int code) {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(code, buf, sizeof buf);
     return buf;
 }
+
+void quiet_logs() {
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { av_log_set_level(AV_LOG_QUIET); });  // errors are returned, not printed
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::av_error;
 
 const char* type_name(AVMediaType type) {
     switch (type) {
@@ -68,9 +79,7 @@ nlohmann::json MediaInfo::to_json() const {
 }
 
 MediaInfo probe_file(const std::filesystem::path& path) {
-    static std::once_flag quiet;
-    std::call_once(quiet, [] { av_log_set_level(AV_LOG_QUIET); });  // errors are returned, not printed
-
+    detail::quiet_logs();
     MediaInfo info;
     AVFormatContext* raw = nullptr;
     if (int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); rc < 0) {
@@ -82,12 +91,17 @@ MediaInfo probe_file(const std::filesystem::path& path) {
         info.error = av_error(rc);
         return info;
     }
+    return detail::describe(*ctx);
+}
+
+MediaInfo detail::describe(const AVFormatContext& ctx) {
+    MediaInfo info;
     info.parsed = true;
-    info.container = ctx->iformat && ctx->iformat->name ? ctx->iformat->name : "";
-    if (ctx->duration > 0) info.duration = static_cast<double>(ctx->duration) / AV_TIME_BASE;
-    info.bitrate = ctx->bit_rate > 0 ? ctx->bit_rate : 0;
-    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
-        const AVStream* st = ctx->streams[i];
+    info.container = ctx.iformat && ctx.iformat->name ? ctx.iformat->name : "";
+    if (ctx.duration > 0) info.duration = static_cast<double>(ctx.duration) / AV_TIME_BASE;
+    info.bitrate = ctx.bit_rate > 0 ? ctx.bit_rate : 0;
+    for (unsigned i = 0; i < ctx.nb_streams; ++i) {
+        const AVStream* st = ctx.streams[i];
         const AVCodecParameters* par = st->codecpar;
         StreamInfo s;
         s.type = type_name(par->codec_type);

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+struct AVFormatContext;  // FFmpeg's
+
 namespace coop::media {
 
 struct StreamInfo {
@@ -37,6 +39,13 @@ struct MediaInfo {
     const StreamInfo* first(const std::string& type) const;
     nlohmann::json to_json() const;
 };
+
+namespace detail {
+// What an opened (and stream-info'd) libavformat context describes.
+MediaInfo describe(const ::AVFormatContext& ctx);
+std::string av_error(int code);
+void quiet_logs();
+}  // namespace detail
 
 // Probes a file on disk. Blocking (it reads the file's start, and the
 // index wherever it lies): call it off the event loop.

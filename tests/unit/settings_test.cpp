@@ -19,6 +19,7 @@ Settings custom() {
     s.upload_limit = 512000;
     s.download_limit = 2097152;
     s.log_level = "debug";
+    s.stream_port = 8090;
     return s;
 }
 
@@ -29,6 +30,7 @@ void expect_same(const Settings& a, const Settings& b) {
     EXPECT_EQ(a.upload_limit, b.upload_limit);
     EXPECT_EQ(a.download_limit, b.download_limit);
     EXPECT_EQ(a.log_level, b.log_level);
+    EXPECT_EQ(a.stream_port, b.stream_port);
 }
 
 // The message apply() threw, or "" if it did not throw.
@@ -62,7 +64,8 @@ TEST(Settings, JsonRoundTrip) {
 TEST(Settings, ToJsonNamesEveryField) {
     const auto j = custom().to_json();
     EXPECT_EQ(j, nlohmann::json::parse(R"({"listen":"[::1]:7000","peers":["127.0.0.2:6881","[::1]:6882"],
-        "no_public":true,"upload_limit":512000,"download_limit":2097152,"log_level":"debug"})"));
+        "no_public":true,"upload_limit":512000,"download_limit":2097152,"log_level":"debug",
+        "stream_port":8090})"));
 }
 
 TEST(Settings, MissingFieldsKeepTheirDefaults) {

@@ -20,6 +20,7 @@
 #include <deque>
 #include <list>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "core/agent/engine/lt_convert.hpp"
@@ -122,6 +123,7 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         ReadDone done;
     };
     std::list<PendingRead> reads;
+    std::set<std::string> focused;  // torrents whose streams are starting
     std::map<std::pair<lt::torrent_handle, int>, std::pair<boost::shared_array<char>, int>> piece_cache;
     std::deque<std::pair<lt::torrent_handle, int>> cache_order;
     static constexpr std::size_t cache_pieces = 64;
@@ -442,6 +444,9 @@ std::string Engine::add(const AddRequest& r) {
     if (!r.resume.empty()) {
         atp = lt::read_resume_data(lt::span<char const>(r.resume.data(), static_cast<long>(r.resume.size())), ec);
         if (ec) throw std::invalid_argument("unreadable resume data (" + ec.message() + ")");
+        // Piece priorities are only ever a stream's passing focus: a crash
+        // in the middle must not leave pieces that are never fetched.
+        atp.piece_priorities.clear();
     } else if (!r.torrent.empty()) {
         atp.ti = std::make_shared<lt::torrent_info>(lt::span<char const>(r.torrent.data(), static_cast<long>(r.torrent.size())),
                                                     ec, lt::from_span);
@@ -505,6 +510,7 @@ void Engine::remove(const std::string& id) {
     auto it = impl_->torrents.find(id);
     if (it == impl_->torrents.end()) return;
     impl_->fail_reads(it->second, -1, "the torrent was removed");
+    focus(id, false);
     impl_->session->remove_torrent(it->second);
     impl_->ids.erase(it->second);
     impl_->torrents.erase(it);
@@ -581,8 +587,32 @@ std::vector<FileEntry> Engine::files(const std::string& id) const {
     return out;
 }
 
+void Engine::focus(const std::string& id, bool on) {
+    auto it = impl_->torrents.find(id);
+    const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
+    if (!ti) return;
+    auto& h = it->second;
+    if (on == (impl_->focused.count(id) != 0)) return;
+    if (on) {
+        if (h.status(lt::torrent_handle::status_flags_t{}).is_seeding) return;
+        impl_->focused.insert(id);
+        for (lt::piece_index_t p : ti->piece_range())
+            if (!h.have_piece(p) && h.piece_priority(p) != lt::top_priority) h.piece_priority(p, lt::dont_download);
+    } else {
+        impl_->focused.erase(id);
+        for (lt::piece_index_t p : ti->piece_range())
+            if (h.piece_priority(p) == lt::dont_download) h.piece_priority(p, lt::low_priority);
+    }
+    // With pieces at priority 0 the torrent can look finished for a moment;
+    // libtorrent would then drop its seeds as redundant and not dial them
+    // again for a minute. Keep connections while any torrent is focused.
+    lt::settings_pack p;
+    p.set_bool(lt::settings_pack::close_redundant_connections, impl_->focused.empty());
+    impl_->session->apply_settings(std::move(p));
+}
+
 void Engine::read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
-                  ReadDone done) {
+                  double byte_rate, ReadDone done) {
     auto it = impl_->torrents.find(id);
     const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
     if (!ti) return done("", "no metadata for " + id + " yet");
@@ -607,10 +637,12 @@ void Engine::read(const std::string& id, int file, std::int64_t offset, std::int
             r.handle.set_piece_deadline(lt::piece_index_t(p), 0, lt::torrent_handle::alert_when_available);
         }
     const int ahead = static_cast<int>((readahead + piece_length - 1) / piece_length);
+    const int ms_per_piece =
+        byte_rate > 0 ? std::clamp(static_cast<int>(1000.0 * static_cast<double>(piece_length) / byte_rate), 10, 10000) : 100;
     for (int i = 1; i <= ahead && r.last + i < ti->num_pieces(); ++i)
         if (!r.handle.have_piece(lt::piece_index_t(r.last + i))) {
             r.handle.piece_priority(lt::piece_index_t(r.last + i), lt::top_priority);
-            r.handle.set_piece_deadline(lt::piece_index_t(r.last + i), 100 * i);
+            r.handle.set_piece_deadline(lt::piece_index_t(r.last + i), ms_per_piece * i);
         }
     impl_->reads.push_back(std::move(r));
     impl_->serve_reads();

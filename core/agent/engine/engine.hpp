@@ -121,14 +121,20 @@ public:
     // rest (deadlines): a player opening it reads its header, and many
     // containers keep their index at the end (MP4 without faststart, MKV).
     void prioritize_ends(const std::string& id, int file, std::int64_t head, std::int64_t tail);
+    // While a stream starts, only the pieces its reads ask for are fetched:
+    // the rest would fill the request queues (seconds of data at a slow
+    // peer) ahead of the header, index and first frame. Off again, the rest
+    // fills in behind at low priority so the whole file ends up seeded.
+    void focus(const std::string& id, bool on);
     // The files of a torrent; empty until its metadata is there.
     std::vector<FileEntry> files(const std::string& id) const;
     // Bytes [offset, offset + length) of file `file` (fewer at its end),
     // passed to `done` once their pieces have arrived and passed their hash
     // check. The pieces get deadlines now, so they come before the rest,
-    // and so do `readahead` bytes after them.
+    // and so do `readahead` bytes after them, each due when a player at
+    // `byte_rate` bytes/s reaches it (0: unknown, 100 ms a piece).
     void read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
-              ReadDone done);
+              double byte_rate, ReadDone done);
     std::optional<TorrentFacts> facts(const std::string& id) const;
 
     // Saves resume data of every torrent that changed (a checkpoint).
