@@ -9,17 +9,17 @@
 # Options of each command; options that take a value are also listed in
 # _coop_takes_value.
 _coop_opts_agent="--help"
-_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --log-level --json"
+_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --stream-port --log-level --json"
 _coop_opts_agent_stop="--help --json"
 _coop_opts_agent_status="--help --json"
 _coop_opts_share="--help --list --stop --tracker --v1 --json"
 _coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
-_coop_opts_stream="--help --file --player -o --output --peer --json"
-_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --log-level"
+_coop_opts_stream="--help --file --player -o --output --start --peer --pause-on-quit --info --stats --json"
+_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --log-level"
 
 _coop_takes_value() {
     case $1 in
-        --listen | --peer | --upload-limit | --download-limit | --log-level | --stop | --tracker | -o | --output | --file | --player) return 0 ;;
+        --listen | --peer | --upload-limit | --download-limit | --stream-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
     esac
     return 1
 }
@@ -92,7 +92,7 @@ _coop_command() {
             --player) _coop_reply auto mpv ffplay none ;;
             -o | --output)
                 if [ "$name" = stream ]; then _coop_files all; else _coop_files dirs; fi ;;
-            *) COMPREPLY=() ;;  # ADDR:PORT, RATE, ID, URL: nothing to offer
+            *) COMPREPLY=() ;;  # ADDR:PORT, RATE, PORT, TIME, ID, URL: nothing to offer
         esac
         return
     fi

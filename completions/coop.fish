@@ -74,6 +74,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -n '__coop_is agent start' -l public -d 'leave private mode saved by an earlier --no-public'
     complete -c $program -n '__coop_is agent start' -l upload-limit -x -d 'upload limit in bytes/s, e.g. 500K or 2M (0 = none)'
     complete -c $program -n '__coop_is agent start' -l download-limit -x -d 'download limit in bytes/s, e.g. 500K or 2M (0 = none)'
+    complete -c $program -n '__coop_is agent start' -l stream-port -x -d 'port of the stream server on 127.0.0.1 (default 0: any free one)'
     complete -c $program -n '__coop_is agent start' -l log-level -x -a 'trace debug info warn error off' -d 'log detail in COOP_HOME/coopd.log'
     complete -c $program -n '__coop_is agent start' -l json -d 'print the status of the agent as JSON'
     complete -c $program -n '__coop_is agent stop' -l json -d 'print the result as JSON'
@@ -94,8 +95,12 @@ for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -n '__coop_is stream' -l file -x -d 'which file of a multi-file torrent: number from 0 or name'
     complete -c $program -n '__coop_is stream' -l player -x -a 'auto mpv ffplay none' -d 'the player to start'
     complete -c $program -n '__coop_is stream' -s o -l output -r -d 'write the bytes in order to PATH, or to stdout with -'
+    complete -c $program -n '__coop_is stream' -l start -x -d 'start playing at TIME: seconds, M:SS, H:MM:SS, or 90s, 2m, 1h'
     complete -c $program -n '__coop_is stream' -l peer -x -d 'ADDR:PORT of a peer that has it (repeat)'
-    complete -c $program -n '__coop_is stream' -l json -d 'print the stream (id, file, size, url) as JSON'
+    complete -c $program -n '__coop_is stream' -l pause-on-quit -d 'pause the download when the player quits before it is complete'
+    complete -c $program -n '__coop_is stream' -l info -d 'print what FFmpeg reads of the file and exit'
+    complete -c $program -n '__coop_is stream' -l stats -d "show how the agent's streams went: first byte and frame, stalls"
+    complete -c $program -n '__coop_is stream' -l json -d 'print the stream, --info or --stats as JSON'
 
     # coop fetch SOURCE
     complete -c $program -n '__coop_is fetch' -F
@@ -118,4 +123,5 @@ complete -c coopd -l no-public -d 'no public DHT routers, UPnP, NAT-PMP or local
 complete -c coopd -l public -d 'undo a saved --no-public'
 complete -c coopd -l upload-limit -x -d 'upload limit in bytes/s (K, M, G suffixes; 0 = none)'
 complete -c coopd -l download-limit -x -d 'download limit in bytes/s (K, M, G suffixes; 0 = none)'
+complete -c coopd -l stream-port -x -d 'port of the stream server on 127.0.0.1 (0 picks a free one)'
 complete -c coopd -l log-level -x -a 'trace debug info warn error off' -d 'log detail in COOP_HOME/coopd.log'

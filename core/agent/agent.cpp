@@ -114,7 +114,6 @@ int run_agent(const Home& home, const RunOptions& options) {
             throw std::runtime_error("unknown log level '" + settings.log_level +
                                      "'; use trace, debug, info, warn, error or off");
         set_up_logging(home, settings.log_level, options.ready_fd < 0);
-        store->put("settings", settings.to_json().dump());
     } catch (const std::exception& e) {
         return fail(e.what());
     }
@@ -208,6 +207,9 @@ int run_agent(const Home& home, const RunOptions& options) {
             io.stop();
             return;
         }
+        // Saved once they worked: a start that failed (a port in use) must
+        // not make every later start fail the same way.
+        store->put("settings", settings.to_json().dump());
         transfers.restore();
         spdlog::info("coopd {} ready: peer id {}, listening on {}, COOP_HOME {}", coop::version, identity.peer_id(),
                      engine.listen_endpoint().to_string(), home.root().string());

@@ -240,7 +240,8 @@ void StreamServer::listen(int port) {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
     if (ec) {
-        acceptor_.close(ec);
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
         throw std::runtime_error("cannot serve streams on 127.0.0.1:" + std::to_string(port) + ": " + ec.message() +
                                  "; pick another --stream-port, or 0 for any free port");
     }

@@ -51,14 +51,16 @@ void StreamStats::request(bool seek) {
 
 void StreamStats::stall(const VirtualPlayer::Stall& s) {
     if (s.length <= 0) return;
-    for (auto& e : stalls_)
-        if (s.start <= e.start + e.length && e.start <= s.start + s.length) {
-            const double end = std::max(e.start + e.length, s.start + s.length);
-            e.start = std::min(e.start, s.start);
-            e.length = end - e.start;
-            return;
-        }
     stalls_.push_back(s);
+    std::sort(stalls_.begin(), stalls_.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    std::vector<VirtualPlayer::Stall> merged;
+    for (const auto& e : stalls_) {
+        if (!merged.empty() && e.start <= merged.back().start + merged.back().length)
+            merged.back().length = std::max(merged.back().length, e.start + e.length - merged.back().start);
+        else
+            merged.push_back(e);
+    }
+    stalls_ = std::move(merged);
 }
 
 int StreamStats::stalls() const {

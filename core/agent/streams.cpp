@@ -196,7 +196,7 @@ void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call>
         }
         return future.get();
     };
-    media::StreamProbe probe(read, stream->size, stream->name);
+    media::StreamProbe probe(read, stream->size);
     media::MediaInfo info = probe.open();
     if (closing_) return;
     if (*starved) {

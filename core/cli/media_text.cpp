@@ -10,7 +10,7 @@ namespace coop::cli {
 std::string format_bitrate(std::int64_t bps) {
     if (bps <= 0) return "unknown";
     char buf[32];
-    if (bps >= 1000000) std::snprintf(buf, sizeof buf, "%.1f Mbit/s", static_cast<double>(bps) / 1e6);
+    if (bps >= 999500) std::snprintf(buf, sizeof buf, "%.1f Mbit/s", static_cast<double>(bps) / 1e6);
     else std::snprintf(buf, sizeof buf, "%lld kbit/s", static_cast<long long>(std::llround(static_cast<double>(bps) / 1e3)));
     return buf;
 }

@@ -8,7 +8,6 @@ extern "C" {
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 
 namespace coop::media {
 
@@ -22,7 +21,6 @@ constexpr int max_packets_to_first_frame = 2000;
 struct StreamProbe::Impl {
     ByteReader read;
     std::int64_t size = 0;
-    std::string name;
     std::int64_t position = 0;
     AVIOContext* io = nullptr;
     AVFormatContext* ctx = nullptr;
@@ -63,10 +61,9 @@ struct StreamProbe::Impl {
     }
 };
 
-StreamProbe::StreamProbe(ByteReader read, std::int64_t size, const std::string& name) : impl_(std::make_unique<Impl>()) {
+StreamProbe::StreamProbe(ByteReader read, std::int64_t size) : impl_(std::make_unique<Impl>()) {
     impl_->read = std::move(read);
     impl_->size = size;
-    impl_->name = name;
 }
 
 StreamProbe::~StreamProbe() = default;
@@ -92,9 +89,9 @@ MediaInfo StreamProbe::open() {
     // defaults (5 MB, 5 s) would read far into a file that is still arriving.
     impl_->ctx->probesize = 1 << 20;
     impl_->ctx->max_analyze_duration = AV_TIME_BASE;
-    // The name only hints the format (by extension); the bytes decide.
-    const std::string hint = std::filesystem::path(impl_->name).filename().string();
-    if (int rc = avformat_open_input(&impl_->ctx, hint.c_str(), nullptr, nullptr); rc < 0) {
+    // The bytes alone decide the format: given a name, FFmpeg would take
+    // any .txt for ANSI art.
+    if (int rc = avformat_open_input(&impl_->ctx, "", nullptr, nullptr); rc < 0) {
         impl_->ctx = nullptr;  // freed by avformat_open_input on failure
         info.error = detail::av_error(rc);
         return info;

@@ -16,8 +16,8 @@ namespace coop::media {
 class StreamProbe {
 public:
     // `read` returns the bytes asked for (fewer only at the end of the
-    // file) or "" when it gave up; `name` hints the format (its extension).
-    StreamProbe(ByteReader read, std::int64_t size, const std::string& name);
+    // file) or "" when it gave up. The format is found from the bytes.
+    StreamProbe(ByteReader read, std::int64_t size);
     ~StreamProbe();
     StreamProbe(const StreamProbe&) = delete;
     StreamProbe& operator=(const StreamProbe&) = delete;

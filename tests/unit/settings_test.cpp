@@ -51,6 +51,7 @@ TEST(Settings, Defaults) {
     EXPECT_EQ(s.upload_limit, 0);
     EXPECT_EQ(s.download_limit, 0);
     EXPECT_EQ(s.log_level, "info");
+    EXPECT_EQ(s.stream_port, 0);  // any free port
 }
 
 TEST(Settings, JsonRoundTrip) {
@@ -74,6 +75,8 @@ TEST(Settings, MissingFieldsKeepTheirDefaults) {
     EXPECT_TRUE(s.no_public);
     EXPECT_EQ(s.listen, "0.0.0.0:6881");
     EXPECT_EQ(s.log_level, "info");
+    EXPECT_EQ(s.stream_port, 0);
+    EXPECT_EQ(Settings::from_json({{"stream_port", 8092}}).stream_port, 8092);
 }
 
 TEST(SettingsOverride, NothingSetChangesNothing) {
@@ -108,6 +111,7 @@ TEST(SettingsOverride, EveryField) {
     o.upload_limit = "500K";
     o.download_limit = "1.5 MB";
     o.log_level = "warn";
+    o.stream_port = "8091";
     o.apply(s);
     EXPECT_EQ(s.listen, "127.0.0.3:6890");
     EXPECT_EQ(s.peers, std::vector<std::string>{"127.0.0.4:6891"});
@@ -115,6 +119,7 @@ TEST(SettingsOverride, EveryField) {
     EXPECT_EQ(s.upload_limit, 512000);
     EXPECT_EQ(s.download_limit, 1572864);
     EXPECT_EQ(s.log_level, "warn");
+    EXPECT_EQ(s.stream_port, 8091);
 }
 
 TEST(SettingsOverride, CanTurnThingsBackOff) {
@@ -174,6 +179,39 @@ TEST(SettingsOverride, BadPeerNamesTheOptionAndThePeer) {
     EXPECT_EQ(error.rfind("--peer ", 0), 0u) << error;
     EXPECT_NE(error.find("127.0.0.3"), std::string::npos) << error;
     EXPECT_TRUE(s.peers.empty()) << "a list with a bad peer was kept in part";
+}
+
+TEST(SettingsOverride, StreamPort) {
+    Settings s;
+    SettingsOverride o;
+    o.stream_port = "8090";
+    o.apply(s);
+    EXPECT_EQ(s.stream_port, 8090);
+    Settings expected;
+    expected.stream_port = 8090;
+    expect_same(s, expected);  // nothing else changed
+
+    SettingsOverride highest;
+    highest.stream_port = "65535";
+    highest.apply(s);
+    EXPECT_EQ(s.stream_port, 65535);
+
+    SettingsOverride any;
+    any.stream_port = "0";  // back to any free port
+    any.apply(s);
+    EXPECT_EQ(s.stream_port, 0);
+}
+
+TEST(SettingsOverride, BadStreamPortNamesTheOption) {
+    for (const char* text : {"65536", "99999", "100000", "abc", "-1", "", "80a", " 80", "8.5"}) {
+        Settings s = custom();
+        SettingsOverride o;
+        o.stream_port = text;
+        const auto error = apply_error(o, s);
+        EXPECT_EQ(error.rfind("--stream-port", 0), 0u) << "'" << text << "': " << error;
+        EXPECT_NE(error.find(std::string("'") + text + "'"), std::string::npos) << error;
+        EXPECT_EQ(s.stream_port, 8090) << "'" << text << "' changed the port";
+    }
 }
 
 }  // namespace

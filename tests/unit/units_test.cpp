@@ -133,4 +133,36 @@ TEST(ParseSize, RejectsSizesThatDoNotFitInSixtyFourBits) {
     EXPECT_EQ(coop::parse_size("1" + std::string(400, '0')), std::nullopt);
 }
 
+TEST(ParseTime, PlainSeconds) {
+    EXPECT_EQ(coop::parse_time("90"), 90.0);
+    EXPECT_EQ(coop::parse_time("0"), 0.0);
+    EXPECT_EQ(coop::parse_time("90.5"), 90.5);
+    EXPECT_EQ(coop::parse_time("7200"), 7200.0);  // no upper bound on a lone number
+}
+
+TEST(ParseTime, MinutesAndSecondsWithColons) {
+    EXPECT_EQ(coop::parse_time("1:30"), 90.0);
+    EXPECT_EQ(coop::parse_time("0:00"), 0.0);
+    EXPECT_EQ(coop::parse_time("0:59"), 59.0);
+    EXPECT_EQ(coop::parse_time("1:02:03"), 3723.0);
+    EXPECT_EQ(coop::parse_time("120:00"), 7200.0);  // the first part is not limited to 59
+    EXPECT_EQ(coop::parse_time("1:30.5"), 90.5);    // a fraction of a second in the last part
+}
+
+TEST(ParseTime, UnitSuffixes) {
+    EXPECT_EQ(coop::parse_time("90s"), 90.0);
+    EXPECT_EQ(coop::parse_time("2m"), 120.0);
+    EXPECT_EQ(coop::parse_time("1h"), 3600.0);
+    EXPECT_EQ(coop::parse_time("1.5m"), 90.0);
+    EXPECT_EQ(coop::parse_time("0s"), 0.0);
+}
+
+TEST(ParseTime, RejectsWhatIsNotATime) {
+    for (const char* text : {"", "abc", "-5", "-1:00", ".", "1..5", "1.2.3", "5x", "1:", ":30", "s", "m",
+                             "1:60", "1:30:60", "1:60:00", "1:2:3:4", "1.5:00", "1:30.5:00", "1:30s", "1e3",
+                             " 90", "90 ", "nan", "inf"}) {
+        EXPECT_EQ(coop::parse_time(text), std::nullopt) << "'" << text << "'";
+    }
+}
+
 }  // namespace

@@ -1,0 +1,57 @@
+# coop stream with a real mpv: a player that quits early leaves the
+# download going (or paused with --pause-on-quit); a player that crashes is
+# reported with its signal; a killed coop stream takes its player with it.
+. "$(dirname "$0")/lib.sh"
+command -v mpv >/dev/null || { log "skipped: mpv is not installed"; exit 77; }
+
+ffmpeg -v error -f lavfi -i "nullsrc=size=1280x720:rate=25,geq=random(1)*255:128:128" -t 16 \
+  -c:v libx264 -preset ultrafast -b:v 4M -maxrate 4M -bufsize 8M -g 50 -movflags +faststart "$WORK/film.mp4" ||
+  fail "ffmpeg could not make the test video"
+# Headless mpv for every run below, through its own config, as a user would set it.
+export MPV_HOME="$WORK/mpv"
+mkdir -p "$MPV_HOME"
+printf 'vo=null\nao=null\nreally-quiet\n' > "$MPV_HOME/mpv.conf"
+
+start_agent seeder 2 --upload-limit 1M
+magnet=$(as seeder coop share "$WORK/film.mp4" --json | jq -r .magnet)
+state_of() { as "$1" coop fetch --list --json | jq -r '.[0].state'; }
+
+# Quits after a second of play (exit 0): with --pause-on-quit the download pauses...
+start_agent quitter 3 --peer "$(listen_of seeder)"
+echo 'end=1' >> "$MPV_HOME/mpv.conf"
+as quitter coop stream "$magnet" --player mpv --pause-on-quit > /dev/null || fail "coop stream failed when mpv quit early"
+[ "$(state_of quitter)" = paused ] || fail "the download is $(state_of quitter), not paused, after mpv quit early"
+as quitter coop fetch "$magnet" > /dev/null || fail "the paused download did not resume"
+cmp "$(home quitter)/downloads/film.mp4" "$WORK/film.mp4" || fail "the resumed download differs"
+# ...and without it, it goes on to the end.
+start_agent stayer 4 --peer "$(listen_of seeder)"
+as stayer coop stream "$magnet" --player mpv > /dev/null || fail "coop stream failed when mpv quit early"
+[ "$(state_of stayer)" != paused ] || fail "the download paused although --pause-on-quit was not given"
+complete() { [ "$(state_of stayer)" = complete ]; }
+wait_until 60 complete
+sed -i '/^end=/d' "$MPV_HOME/mpv.conf"
+
+# mpv crashes: coop stream says how, exits 1, and the download goes on.
+start_agent crash 5 --peer "$(listen_of seeder)"
+(COOP_HOME=$(home crash) exec coop stream "$magnet" --player mpv > /dev/null 2> "$WORK/crash.err") &
+stream=$!  # coop execs coop-stream: this is the process mpv runs under
+player() { pgrep -P "$stream" -x mpv; }
+wait_until 60 player
+kill -SEGV "$(player)"
+rc=0
+wait "$stream" || rc=$?
+[ "$rc" = 1 ] || fail "coop stream exited $rc after mpv crashed: $(cat "$WORK/crash.err")"
+grep -qF "coop stream: mpv was killed by signal 11 (Segmentation fault); its download goes on (coop fetch --list)" "$WORK/crash.err" ||
+  fail "the crash was not reported as expected: $(cat "$WORK/crash.err")"
+[ "$(wc -l < "$WORK/crash.err")" = 1 ] || fail "more than one line of error: $(cat "$WORK/crash.err")"
+
+# coop stream killed outright (kill -9): its mpv ends too, no orphan.
+start_agent orphan 6 --peer "$(listen_of seeder)"
+(COOP_HOME=$(home orphan) exec coop stream "$magnet" --player mpv > /dev/null 2>&1) &
+stream=$!
+wait_until 60 player
+mpv_pid=$(player)
+kill -9 "$stream"
+gone() { ! ps -o stat= -p "$mpv_pid" | grep -qv Z; }  # a zombie nobody reaps counts as gone
+wait_until 30 gone
+log "ok"
