@@ -18,8 +18,6 @@ namespace {
 
 constexpr auto metadata_poll = std::chrono::milliseconds(100);
 constexpr int metadata_attempts = 1200;  // 2 minutes for a magnet's metadata
-constexpr std::int64_t ends_bytes = 256 * 1024;  // header and (the end of) a trailing index first
-constexpr std::int64_t probe_readahead = 1 << 20;
 constexpr auto probe_read_wait = std::chrono::seconds(60);
 constexpr std::size_t streams_kept = 32;
 
@@ -152,10 +150,9 @@ void Streams::start(const std::shared_ptr<Call>& call, const std::string& id) {
         if (streams_.size() > streams_kept) streams_.pop_front();
     }
     // Until the first frame is there, fetch only what the probe and the
-    // player read; the file's ends are asked for at once (header, index).
+    // player read: header, index (wherever it lies), first key frame.
     ++starting_[id];
     engine_.focus(id, true);
-    engine_.prioritize_ends(id, file, ends_bytes, ends_bytes);
 
     for (auto it = probes_.begin(); it != probes_.end();) {  // reap the probes that ended
         if (it->done->load()) {
@@ -181,7 +178,7 @@ void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call>
         auto result = std::make_shared<std::promise<std::string>>();
         auto future = result->get_future();
         boost::asio::post(io_, [this, stream, offset, length, result] {
-            engine_.read(stream->id, stream->file, offset, length, probe_readahead, stream->byte_rate,
+            engine_.read(stream->id, stream->file, offset, length, 0, stream->byte_rate,
                          [result](std::string data, const std::string& error) {
                              result->set_value(error.empty() ? std::move(data) : std::string());
                          });

@@ -13,7 +13,9 @@ namespace coop::media {
 
 namespace {
 
-constexpr int io_buffer_bytes = 256 * 1024;  // the stream server's chunk: one engine read per buffer
+// Small reads: FFmpeg asks for a few bytes of header here and there, and
+// every byte asked for is fetched ahead of the rest while a stream starts.
+constexpr int io_buffer_bytes = 32 * 1024;
 constexpr int max_packets_to_first_frame = 2000;
 
 }  // namespace

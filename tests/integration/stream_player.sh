@@ -31,6 +31,21 @@ complete() { [ "$(state_of stayer)" = complete ]; }
 wait_until 60 complete
 sed -i '/^end=/d' "$MPV_HOME/mpv.conf"
 
+# --start 12 of 16 s: the pieces there come first (the seeder sends 512 KiB/s,
+# so mpv playing 12-13 s and quitting is done long before the file is).
+start_agent slow 7 --upload-limit 512K
+as slow coop share "$WORK/film.mp4" > /dev/null
+start_agent seeker 8 --peer "$(listen_of slow)"
+echo 'end=13' >> "$MPV_HOME/mpv.conf"
+as seeker coop stream "$magnet" --player mpv --start 12 > /dev/null || fail "mpv did not play from --start 12"
+sed -i '/^end=/d' "$MPV_HOME/mpv.conf"
+size=$(stat -c %s "$WORK/film.mp4")
+have=$(as seeker coop fetch --list --json | jq '.[0].done')
+at=$(as seeker coop stream --stats --json | jq '.[-1].start_offset')
+log "played 12-13 s with $have of $size bytes here; 12 s lies at byte $at"
+[ "$at" -gt $((size / 2)) ] || fail "the agent did not find 12 s in the second half of the file (byte $at)"
+[ "$have" -lt $((size / 2)) ] || fail "playing from 12 s needed $have of $size bytes (half or more)"
+
 # mpv crashes: coop stream says how, exits 1, and the download goes on.
 start_agent crash 5 --peer "$(listen_of seeder)"
 (COOP_HOME=$(home crash) exec coop stream "$magnet" --player mpv > /dev/null 2> "$WORK/crash.err") &

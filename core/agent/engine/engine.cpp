@@ -555,26 +555,6 @@ std::optional<TorrentStats> Engine::stats(const std::string& id) const {
     return s;
 }
 
-void Engine::prioritize_ends(const std::string& id, int file, std::int64_t head, std::int64_t tail) {
-    auto it = impl_->torrents.find(id);
-    const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
-    if (!ti || file < 0 || file >= ti->files().num_files()) return;
-    const auto& fs = ti->files();
-    const std::int64_t start = fs.file_offset(lt::file_index_t(file));
-    const std::int64_t size = fs.file_size(lt::file_index_t(file));
-    if (size <= 0) return;
-    const std::int64_t piece_length = ti->piece_length();
-    auto ask = [&](std::int64_t from, std::int64_t to, int deadline) {  // [from, to) within the file
-        for (std::int64_t p = (start + from) / piece_length; p <= (start + to - 1) / piece_length; ++p)
-            if (!it->second.have_piece(lt::piece_index_t(static_cast<int>(p)))) {
-                it->second.piece_priority(lt::piece_index_t(static_cast<int>(p)), lt::top_priority);
-                it->second.set_piece_deadline(lt::piece_index_t(static_cast<int>(p)), deadline);
-            }
-    };
-    ask(0, std::min(head, size), 0);
-    ask(std::max<std::int64_t>(0, size - tail), size, 50);
-}
-
 std::vector<FileEntry> Engine::files(const std::string& id) const {
     std::vector<FileEntry> out;
     auto it = impl_->torrents.find(id);

@@ -117,10 +117,6 @@ public:
     void remove(const std::string& id);
     void connect(const std::string& id, const std::vector<Endpoint>& peers);
     std::optional<TorrentStats> stats(const std::string& id) const;
-    // Asks for the first `head` and last `tail` bytes of a file before the
-    // rest (deadlines): a player opening it reads its header, and many
-    // containers keep their index at the end (MP4 without faststart, MKV).
-    void prioritize_ends(const std::string& id, int file, std::int64_t head, std::int64_t tail);
     // While a stream starts, only the pieces its reads ask for are fetched:
     // the rest would fill the request queues (seconds of data at a slow
     // peer) ahead of the header, index and first frame. Off again, the rest
