@@ -61,22 +61,31 @@ void StreamStats::stall(const VirtualPlayer::Stall& s) {
             merged.push_back(e);
     }
     stalls_ = std::move(merged);
+    while (stalls_.size() > stalls_kept) {
+        const auto& old = stalls_.front();
+        if (old.length >= min_stall_seconds) {
+            ++old_stalls_;
+            old_seconds_ += old.length;
+            old_longest_ = std::max(old_longest_, old.length);
+        }
+        stalls_.erase(stalls_.begin());
+    }
 }
 
 int StreamStats::stalls() const {
-    return static_cast<int>(std::count_if(stalls_.begin(), stalls_.end(),
-                                          [](const auto& s) { return s.length >= min_stall_seconds; }));
+    return old_stalls_ + static_cast<int>(std::count_if(stalls_.begin(), stalls_.end(),
+                                                        [](const auto& s) { return s.length >= min_stall_seconds; }));
 }
 
 double StreamStats::stalled_seconds() const {
-    double total = 0;
+    double total = old_seconds_;
     for (const auto& s : stalls_)
         if (s.length >= min_stall_seconds) total += s.length;
     return total;
 }
 
 double StreamStats::longest_stall() const {
-    double longest = 0;
+    double longest = old_longest_;
     for (const auto& s : stalls_) longest = std::max(longest, s.length);
     return longest >= min_stall_seconds ? longest : 0;
 }

@@ -68,6 +68,10 @@ private:
     std::int64_t bytes_ = 0;
     int requests_ = 0, seeks_ = 0;
     std::vector<VirtualPlayer::Stall> stalls_;  // merged, in order of start
+    // Older stalls beyond the ones kept, summed (memory stays bounded).
+    static constexpr std::size_t stalls_kept = 256;
+    int old_stalls_ = 0;
+    double old_seconds_ = 0, old_longest_ = 0;
     std::map<const void*, double> waiting_;
 };
 

@@ -319,3 +319,11 @@ TEST(StreamStats, VirtualPlayersOfTwoConnectionsFeedOneCount) {
 }
 
 }  // namespace
+
+TEST(StreamStats, ManyStallsKeepCountingWithBoundedMemory) {
+    coop::agent::StreamStats stats;
+    for (int i = 0; i < 1000; ++i) stats.stall({i * 1.0, 0.5});
+    EXPECT_EQ(stats.stalls(), 1000);
+    EXPECT_NEAR(stats.stalled_seconds(), 500.0, 1e-6);
+    EXPECT_NEAR(stats.longest_stall(), 0.5, 1e-9);
+}
