@@ -199,6 +199,7 @@ private:
     void arrived(std::int64_t offset, std::int64_t length, double asked) {
         if (!source_.stream || !player_) return;
         source_.stream->stats.arrived(this);
+        if (source_.stream->closed) return;  // its player has quit: nobody waited
         source_.stream->stats.stall(player_->chunk(offset, length, asked, source_.stream->now()));
     }
 

@@ -90,6 +90,7 @@ nlohmann::json Stream::to_json() const {
                         {"start_offset", start_offset},
                         {"closed", closed}};
     j.update(stats.to_json(now()));
+    if (closed) j["stalled_now"] = false;
     return j;
 }
 
