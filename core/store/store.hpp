@@ -63,6 +63,9 @@ public:
     std::vector<Transfer> by_id_prefix(const std::string& prefix);
     std::vector<Transfer> all();
 
+    // For the tables other parts keep in the same file (group events).
+    SQLite::Database& database() { return db_; }
+
 private:
     std::vector<Transfer> query(const std::string& where, const std::string& arg, bool blobs = true);
     SQLite::Database db_;

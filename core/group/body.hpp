@@ -1,0 +1,81 @@
+#pragma once
+// What the body of each kind holds, its bounds, and how it is written. The
+// fold reads bodies through these parsers and the agent writes them with
+// to_body, so both sides follow one definition. A body is a JSON object;
+// unknown fields are ignored (newer members may add some).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/group/event.hpp"
+#include "core/group/invite.hpp"
+
+namespace coop::group {
+
+inline constexpr std::size_t max_name_bytes = 100;
+inline constexpr std::size_t max_about_bytes = 2000;
+inline constexpr std::size_t max_topics = 16;
+inline constexpr std::size_t max_tags = 16;
+inline constexpr std::size_t max_tag_bytes = 40;  // topics too
+inline constexpr std::size_t max_title_bytes = 300;
+inline constexpr std::size_t max_post_bytes = 4096;
+inline constexpr std::size_t max_magnet_bytes = 8192;
+inline constexpr int max_media_depth = 8;  // the state dumps media, and dumping recurses
+
+// {"name", "about", "topics": [...], "open": bool}: name and open required.
+struct GenesisBody {
+    std::string name;
+    std::string about;
+    std::vector<std::string> topics;  // sorted and unique once parsed
+    bool open = false;
+};
+
+// {} in an open group; {"invite": {...}} in a closed one.
+struct JoinBody {
+    std::optional<Invite> invite;
+};
+
+// {"text"}
+struct PostBody {
+    std::string text;
+};
+
+// {"magnet", "title", "tags", "size", "info_hash", "media"}: magnet and
+// title required.
+struct ShareBody {
+    std::string magnet;  // "magnet:?..."
+    std::string title;
+    std::vector<std::string> tags;
+    std::int64_t size = 0;
+    std::string info_hash;  // "" or 40 (v1) or 64 (v2) lower-case hex digits
+    nlohmann::json media = nlohmann::json::object();
+};
+
+// {"entry": share event id in hex}
+struct RetractBody {
+    Id entry{};
+};
+
+// Each sets `why` to one line and returns nullopt on a body that breaks its
+// rules; none throws.
+std::optional<GenesisBody> parse_genesis(std::string_view body, std::string* why = nullptr);
+std::optional<JoinBody> parse_join(std::string_view body, std::string* why = nullptr);
+std::optional<PostBody> parse_post(std::string_view body, std::string* why = nullptr);
+std::optional<ShareBody> parse_share(std::string_view body, std::string* why = nullptr);
+std::optional<RetractBody> parse_retract(std::string_view body, std::string* why = nullptr);
+// Leave (and any kind without fields yet): a JSON object.
+bool is_object_body(std::string_view body);
+
+// Throw nlohmann::json::type_error on strings that are not UTF-8.
+std::string to_body(const GenesisBody& body);
+std::string to_body(const JoinBody& body);
+std::string to_body(const PostBody& body);
+std::string to_body(const ShareBody& body);
+std::string to_body(const RetractBody& body);
+
+}  // namespace coop::group

@@ -1,0 +1,127 @@
+#include "core/group/fold.hpp"
+
+#include <set>
+#include <utility>
+
+#include "core/group/body.hpp"
+
+namespace coop::group {
+namespace {
+
+class Folder {
+public:
+    explicit Folder(const Id& group) { state_.group = group; }
+
+    void apply(const Id& id, const Event& e) {
+        ++state_.events;
+        // The log keeps both sides of a fork; the fold names the author.
+        if (!seen_.emplace(e.author, e.seq).second) state_.equivocators.insert(hex(e.author));
+        switch (e.kind) {
+            case Kind::genesis: return genesis(id, e);
+            case Kind::join: return join(id, e);
+            case Kind::leave: return by_member(e, [&] { leave(id, e); });
+            case Kind::post: return by_member(e, [&] { post(id, e); });
+            case Kind::share: return by_member(e, [&] { share(id, e); });
+            case Kind::retract: return by_member(e, [&] { retract(e); });
+            case Kind::remove: return by_member(e, [&] { ignore("remove not yet decided by vote"); });
+        }
+        ignore("unknown kind");
+    }
+
+    GroupState take() { return std::move(state_); }
+
+private:
+    void ignore(const std::string& reason) { ++state_.ignored[reason]; }
+
+    template <typename Rule>
+    void by_member(const Event& e, Rule rule) {
+        if (!state_.is_member(e.author)) return ignore("not a member");
+        rule();
+    }
+
+    void genesis(const Id& id, const Event& e) {
+        state_.founder = e.author;
+        state_.members[hex(e.author)] = Member{id, e.time_ms};
+        auto body = parse_genesis(e.body);
+        if (!body) return ignore("malformed genesis body");
+        state_.name = body->name;
+        state_.about = body->about;
+        state_.topics = body->topics;
+        state_.open = body->open;
+    }
+
+    void join(const Id& id, const Event& e) {
+        const std::string who = hex(e.author);
+        if (state_.members.count(who)) return ignore("already a member");
+        if (state_.removed.count(who)) return ignore("removed by vote");
+        auto body = parse_join(e.body);
+        if (!body) return ignore("malformed join body");
+        if (!state_.open) {
+            if (!body->invite) return ignore("join without an invite");
+            const Invite& invite = *body->invite;
+            if (invite.group != state_.group) return ignore("invite for another group");
+            if (!state_.is_member(invite.inviter)) return ignore("invite by a non-member");
+            if (invite.expired_at(e.time_ms)) return ignore("invite expired");
+            if (!invite.signature_valid()) return ignore("bad invite signature");
+            // The first join in canonical order wins a single-use invite.
+            auto [use, first] = state_.invites_used.try_emplace(hex(invite.id()));
+            if (!first && use->second.single_use) return ignore("invite already used");
+            use->second.inviter = invite.inviter;
+            use->second.single_use = invite.single_use;
+            use->second.joiners.push_back(who);
+        }
+        state_.left.erase(who);
+        state_.members[who] = Member{id, e.time_ms};
+    }
+
+    void leave(const Id& id, const Event& e) {
+        if (!is_object_body(e.body)) return ignore("malformed leave body");
+        const std::string who = hex(e.author);
+        state_.members.erase(who);
+        state_.left[who] = Departure{id, e.time_ms};
+    }
+
+    void post(const Id& id, const Event& e) {
+        auto body = parse_post(e.body);
+        if (!body) return ignore("malformed post body");
+        state_.chat.push_back(ChatPost{id, e.author, e.time_ms, std::move(body->text)});
+    }
+
+    void share(const Id& id, const Event& e) {
+        auto body = parse_share(e.body);
+        if (!body) return ignore("malformed share body");
+        CatalogEntry entry;
+        entry.magnet = std::move(body->magnet);
+        entry.title = std::move(body->title);
+        entry.tags = std::move(body->tags);
+        entry.size = body->size;
+        entry.info_hash = std::move(body->info_hash);
+        entry.uploader = e.author;
+        entry.time_ms = e.time_ms;
+        entry.media = std::move(body->media);
+        state_.catalog[hex(id)] = std::move(entry);
+    }
+
+    void retract(const Event& e) {
+        auto body = parse_retract(e.body);
+        if (!body) return ignore("malformed retract body");
+        auto entry = state_.catalog.find(hex(body->entry));
+        if (entry == state_.catalog.end()) return ignore("retract of an unknown entry");
+        if (entry->second.uploader != e.author) return ignore("retract by someone other than the uploader");
+        if (entry->second.retracted) return ignore("already retracted");
+        entry->second.retracted = true;
+    }
+
+    GroupState state_;
+    std::set<std::pair<PublicKey, std::uint64_t>> seen_;
+};
+
+}  // namespace
+
+GroupState fold(const GroupLog& log) {
+    Folder folder(log.group());
+    for (const auto& id : log.canonical_order()) folder.apply(id, *log.get(id));
+    return folder.take();
+}
+
+}  // namespace coop::group
