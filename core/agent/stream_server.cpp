@@ -77,7 +77,8 @@ bool parse_range(std::string_view header, std::int64_t size, std::int64_t& first
 // body sent in chunks as the engine delivers them.
 class StreamServer::Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(StreamServer& server, tcp::socket socket) : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+    Session(StreamServer& server, tcp::socket socket)
+        : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()), reader_(server.engine_.new_reader()) {}
 
     void start() { read_request(); }
 
@@ -144,9 +145,22 @@ private:
         out_ = std::move(head);
         if (!with_body) end_ = next_;
         auto self = shared_from_this();
-        boost::asio::async_write(socket_, boost::asio::buffer(out_), [self](const boost::system::error_code& ec, std::size_t) {
+        boost::asio::async_write(socket_, boost::asio::buffer(out_), [self, with_body](const boost::system::error_code& ec, std::size_t) {
             if (ec) return self->close();
+            if (with_body) self->watch_client();
             self->send_body();
+        });
+    }
+
+    // A player that seeks closes this connection while its body still waits
+    // for pieces: notice at once, so the engine drops what it fetches for it.
+    void watch_client() {
+        std::weak_ptr<Session> weak = shared_from_this();
+        socket_.async_wait(tcp::socket::wait_read, [weak](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (!self || ec || !self->socket_.is_open()) return;
+            boost::system::error_code ignored;
+            if (self->socket_.available(ignored) == 0) self->close();  // readable with nothing to read: it hung up
         });
     }
 
@@ -174,8 +188,8 @@ private:
                      : unknown_window_bytes;
         const double asked = source_.stream ? source_.stream->now() : 0;
         if (source_.stream && player_) source_.stream->stats.waiting(this, player_->stalls_from(next_, asked));
-        server_.engine_.read(source_.id, source_.file, next_, length, std::min(window, next_ - first_), rate,
-                             [self = shared_from_this(), length, asked](std::string data, const std::string& error) {
+        ReadRequest request{source_.id, source_.file, next_, length, std::min(window, next_ - first_), rate, reader_};
+        server_.engine_.read(request, [self = shared_from_this(), length, asked](std::string data, const std::string& error) {
                                  if (!self->socket_.is_open()) return;
                                  self->timer_.cancel();
                                  if (!error.empty() || static_cast<std::int64_t>(data.size()) != length) {
@@ -204,11 +218,13 @@ private:
     }
 
     void close() {
+        if (!socket_.is_open()) return;
         if (source_.stream) source_.stream->stats.arrived(this);
         boost::system::error_code ignored;
         timer_.cancel();
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
         socket_.close(ignored);
+        server_.engine_.forget_reader(reader_);  // a player that went elsewhere wants none of it
     }
 
     StreamServer& server_;
@@ -221,6 +237,7 @@ private:
     std::int64_t first_ = 0, next_ = 0, end_ = 0, last_end_ = 0;
     std::optional<VirtualPlayer> player_;
     double player_rate_ = 0;
+    std::uint64_t reader_;  // this connection's read-ahead in the engine
     std::string out_;
 };
 

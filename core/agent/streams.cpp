@@ -19,6 +19,7 @@ namespace {
 constexpr auto metadata_poll = std::chrono::milliseconds(100);
 constexpr int metadata_attempts = 1200;  // 2 minutes for a magnet's metadata
 constexpr auto probe_read_wait = std::chrono::seconds(60);
+constexpr std::int64_t probe_readahead_max = 4 << 20;
 constexpr std::size_t streams_kept = 32;
 
 bool playable_name(const std::string& path) {
@@ -119,8 +120,10 @@ void Streams::open(const std::shared_ptr<Call>& call) {
 void Streams::when_metadata(const std::shared_ptr<Call>& call, const std::string& id, int attempts_left) {
     if (call->answered() || closing_) return;
     if (!engine_.files(id).empty()) return start(call, id);
-    if (attempts_left == 0)
+    if (attempts_left == 0) {
+        if (!starting_.count(id)) engine_.focus(id, false);  // the download goes on as any other
         return call->fail(rpc::not_found, "no peer sent the torrent's metadata within 2 minutes; is anyone sharing it?");
+    }
     // The timer holds the call: nothing else does while it waits (bounded).
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, metadata_poll);
     timer->async_wait([this, timer, call, id, attempts_left](const boost::system::error_code& ec) {
@@ -134,6 +137,7 @@ void Streams::start(const std::shared_ptr<Call>& call, const std::string& id) {
     try {
         file = choose_file(files, call->params().value("file", std::string()));
     } catch (const RpcFailure& e) {
+        if (!starting_.count(id)) engine_.focus(id, false);
         return call->fail(e.code(), e.what());
     }
     const auto& f = files.at(static_cast<std::size_t>(file));
@@ -164,8 +168,9 @@ void Streams::start(const std::shared_ptr<Call>& call, const std::string& id) {
         }
     }
     auto done = std::make_shared<std::atomic<bool>>(false);
-    probes_.push_back({std::thread([this, stream, call, info_only, done] {
-                           probe(stream, call, info_only);
+    const std::uint64_t reader = engine_.new_reader();
+    probes_.push_back({std::thread([this, stream, call, info_only, done, reader] {
+                           probe(stream, call, info_only, reader);
                            *done = true;
                        }),
                        done});
@@ -173,13 +178,21 @@ void Streams::start(const std::shared_ptr<Call>& call, const std::string& id) {
 
 // On the probe thread: FFmpeg reads through the engine as a player would.
 // Every engine call is posted to the event loop; so is every result.
-void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call> call, bool info_only) {
+void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call> call, bool info_only, std::uint64_t reader) {
     auto starved = std::make_shared<std::atomic<bool>>(false);
-    media::ByteReader read = [this, stream, starved](std::int64_t offset, std::int64_t length) -> std::string {
+    // Reads that follow on from each other get read-ahead as long as the
+    // run they make (a reader going on sequentially is fetched ahead; one
+    // that jumps about, as to a trailing index, leaves nothing behind).
+    auto run_start = std::make_shared<std::int64_t>(0), run_end = std::make_shared<std::int64_t>(-1);
+    media::ByteReader read = [this, stream, starved, run_start, run_end, reader](std::int64_t offset,
+                                                                                  std::int64_t length) -> std::string {
+        if (offset != *run_end) *run_start = offset;
+        *run_end = offset + length;
+        const std::int64_t readahead = std::min<std::int64_t>(offset - *run_start, probe_readahead_max);
         auto result = std::make_shared<std::promise<std::string>>();
         auto future = result->get_future();
-        boost::asio::post(io_, [this, stream, offset, length, result] {
-            engine_.read(stream->id, stream->file, offset, length, 0, stream->byte_rate,
+        boost::asio::post(io_, [this, stream, offset, length, readahead, reader, result] {
+            engine_.read({stream->id, stream->file, offset, length, readahead, stream->byte_rate, reader},
                          [result](std::string data, const std::string& error) {
                              result->set_value(error.empty() ? std::move(data) : std::string());
                          });
@@ -198,7 +211,8 @@ void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call>
     media::MediaInfo info = probe.open();
     if (closing_) return;
     if (*starved) {
-        boost::asio::post(io_, [this, stream, call, info_only] {
+        boost::asio::post(io_, [this, stream, call, info_only, reader] {
+            engine_.forget_reader(reader);
             call->fail(rpc::not_found, "no peer sent the start of " + stream->name +
                                            " within 60 s; is anyone sharing it? (coop fetch --list shows its peers)");
             finished_starting(stream, info_only);
@@ -219,7 +233,8 @@ void Streams::probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call>
         if (ok) first_frame = stream->now();
     }
     if (closing_) return;
-    boost::asio::post(io_, [this, stream, info_only, first_frame, start_offset] {
+    boost::asio::post(io_, [this, stream, info_only, first_frame, start_offset, reader] {
+        engine_.forget_reader(reader);  // the player reads on from here with its own
         if (first_frame) stream->stats.first_frame(*first_frame);
         stream->start_offset = start_offset;
         finished_starting(stream, info_only);

@@ -45,7 +45,7 @@ private:
     void open(const std::shared_ptr<Call>& call);
     void when_metadata(const std::shared_ptr<Call>& call, const std::string& id, int attempts_left);
     void start(const std::shared_ptr<Call>& call, const std::string& id);
-    void probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call> call, bool info_only);
+    void probe(const std::shared_ptr<Stream>& stream, std::shared_ptr<Call> call, bool info_only, std::uint64_t reader);
     void probed(const std::shared_ptr<Stream>& stream, const std::shared_ptr<Call>& call, const media::MediaInfo& info);
     void finished_starting(const std::shared_ptr<Stream>& stream, bool info_only);
     void stats(const std::shared_ptr<Call>& call);

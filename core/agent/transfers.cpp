@@ -100,7 +100,7 @@ void Transfers::restore() {
     }
 }
 
-void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers) {
+void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers, bool to_read) {
     if (engine_->has(t.id)) {
         engine_->resume(t.id);
         engine_->connect(t.id, peers);
@@ -113,6 +113,7 @@ void Transfers::start_in_engine(Transfer& t, bool seed_mode, const std::vector<E
     r.magnet = t.magnet;
     r.save_path = t.save_path;
     r.seed_mode = seed_mode;
+    r.stream = to_read;
     r.peers = peers;
     try {
         engine_->add(r);
@@ -345,11 +346,11 @@ Transfer Transfers::start_fetch(const json& params, bool to_read, bool& resumed)
 
     if (auto existing = store_.by_id(t.id)) {
         if (existing->role == Transfer::Role::fetch && existing->state != Transfer::State::complete) {
-            start_in_engine(*existing, false, peers);
+            start_in_engine(*existing, false, peers, to_read);
             store_.set_state(existing->id, Transfer::State::active);
             resumed = true;
         } else if (to_read && !engine_->has(existing->id)) {
-            start_in_engine(*existing, false, peers);  // complete, not seeding: back in the session to be read
+            start_in_engine(*existing, false, peers, to_read);  // complete, not seeding: back in the session to be read
         }
         return *existing;
     }
@@ -364,7 +365,7 @@ Transfer Transfers::start_fetch(const json& params, bool to_read, bool& resumed)
     t.added_at = now_seconds();
     store_.save(t);  // first: a torrent the store does not know is lost on restart
     try {
-        start_in_engine(t, false, peers);
+        start_in_engine(t, false, peers, to_read);
     } catch (...) {
         store_.remove(t.id);
         throw;

@@ -66,7 +66,8 @@ private:
     json share_json(const Transfer& t, bool existing) const;
     Transfer resolve(const std::string& id_or_prefix, std::optional<Transfer::Role> role);
     Transfer source_to_transfer(const std::string& source);
-    void start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers);
+    // to_read: for a stream, which then says what to fetch first.
+    void start_in_engine(Transfer& t, bool seed_mode, const std::vector<Endpoint>& peers, bool to_read = false);
 
     void on_finished(const std::string& id);
     void on_failed(const std::string& id, const std::string& message, bool no_space);

@@ -18,6 +18,20 @@ namespace {
 constexpr int io_buffer_bytes = 32 * 1024;
 constexpr int max_packets_to_first_frame = 2000;
 
+// True when the container's header describes every stream well enough
+// for a player (codec, picture size, sample rate and channels).
+bool header_complete(const AVFormatContext& ctx) {
+    if (ctx.nb_streams == 0 || (ctx.ctx_flags & AVFMTCTX_NOHEADER)) return false;
+    for (unsigned i = 0; i < ctx.nb_streams; ++i) {
+        const AVCodecParameters* par = ctx.streams[i]->codecpar;
+        if (par->codec_type != AVMEDIA_TYPE_VIDEO && par->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+        if (par->codec_id == AV_CODEC_ID_NONE) return false;
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO && (par->width <= 0 || par->height <= 0)) return false;
+        if (par->codec_type == AVMEDIA_TYPE_AUDIO && (par->sample_rate <= 0 || par->ch_layout.nb_channels <= 0)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 struct StreamProbe::Impl {
@@ -98,9 +112,14 @@ MediaInfo StreamProbe::open() {
         info.error = detail::av_error(rc);
         return info;
     }
-    if (int rc = avformat_find_stream_info(impl_->ctx, nullptr); rc < 0) {
-        info.error = detail::av_error(rc);
-        return info;
+    // Where the header already says everything (MP4's moov, Matroska's
+    // tracks), reading packets to analyse them only costs the start of a
+    // stream: each read is a round trip to a peer.
+    if (!header_complete(*impl_->ctx)) {
+        if (int rc = avformat_find_stream_info(impl_->ctx, nullptr); rc < 0) {
+            info.error = detail::av_error(rc);
+            return info;
+        }
     }
     impl_->opened = true;
     impl_->main_stream = av_find_best_stream(impl_->ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);

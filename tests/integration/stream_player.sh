@@ -46,6 +46,37 @@ log "played 12-13 s with $have of $size bytes here; 12 s lies at byte $at"
 [ "$at" -gt $((size / 2)) ] || fail "the agent did not find 12 s in the second half of the file (byte $at)"
 [ "$have" -lt $((size / 2)) ] || fail "playing from 12 s needed $have of $size bytes (half or more)"
 
+# A seek while playing: mpv plays a second from the start, then jumps to
+# 12 s and quits at 13 s (the download pauses then). The piece picker
+# follows the seek at once: the bytes at 12 s are there and right while a
+# stretch before them was never fetched (sparse file: still zeros).
+start_agent jumper 9 --peer "$(listen_of slow)"
+mkdir -p "$MPV_HOME/scripts"
+cat > "$MPV_HOME/scripts/jump.lua" <<'LUA'
+local jumped = false
+mp.observe_property("time-pos", "number", function(_, t)
+  if t == nil then return end
+  if not jumped and t >= 1 then jumped = true; mp.commandv("seek", "12", "absolute")
+  elseif jumped and t >= 13 then mp.command("quit") end
+end)
+LUA
+as jumper coop stream "$magnet" --player mpv --pause-on-quit > /dev/null || fail "mpv did not play across a seek"
+rm "$MPV_HOME/scripts/jump.lua"
+seeks=$(as jumper coop stream --stats --json | jq '.[-1].seeks')
+[ "$seeks" -ge 1 ] || fail "the agent did not see mpv seek"
+at12=$(ffprobe -v error -select_streams v -read_intervals 12%+1 -show_entries packet=pos,flags -of csv=p=0 "$WORK/film.mp4" |
+  awk -F, '$2 ~ /K/ {print $1; exit}')
+[ -n "$at12" ] || fail "ffprobe found no key frame at 12 s"
+got=$(home jumper)/downloads/film.mp4
+cmp -s <(tail -c +$((at12 + 1)) "$got" | head -c 262144) <(tail -c +$((at12 + 1)) "$WORK/film.mp4" | head -c 262144) ||
+  fail "the bytes at 12 s (byte $at12) did not arrive"
+hole=""
+for ((o = at12 / 2 / 262144 * 262144; o + 262144 <= at12; o += 262144)); do
+  if [ "$(head -c $((o + 262144)) "$got" | tail -c 262144 | tr -d '\0' | wc -c)" = 0 ]; then hole=$o; break; fi
+done
+[ -n "$hole" ] || fail "everything from byte $((at12 / 2)) to 12 s (byte $at12) was fetched: the seek did not move the picker"
+log "played 0-1 s, seeked to 12 s (byte $at12): its bytes came while byte $hole was still not fetched"
+
 # mpv crashes: coop stream says how, exits 1, and the download goes on.
 start_agent crash 5 --peer "$(listen_of seeder)"
 (COOP_HOME=$(home crash) exec coop stream "$magnet" --player mpv > /dev/null 2> "$WORK/crash.err") &

@@ -34,6 +34,22 @@ constexpr auto tick_interval = std::chrono::seconds(1);
 constexpr int checkpoint_every_ticks = 2;  // resume data at most 2 s old
 constexpr int seek_peers_every_ticks = 5;
 constexpr auto shutdown_deadline = std::chrono::seconds(5);
+// libtorrent's own tick. Each one hands out rate-limiter quota, dials the
+// peers given to connect_peer and asks for pieces with deadlines, so every
+// request and answer waits for one: at 100 ms a stream's start from a
+// rate-limited seeder is a string of 100 ms round trips (0.9 s to a first
+// frame, 0.3 s at 20 ms). Fast while a rate limit is set, something
+// downloads or a stream reads; idle otherwise.
+constexpr int fast_tick_ms = 20, idle_tick_ms = 100;
+constexpr auto fast_tick_after_read = std::chrono::seconds(10);
+// A magnet's file count is unknown until its metadata: a stream sets this
+// many files to "not yet" (any beyond would start fetching on their own).
+constexpr std::size_t stream_files_hint = 4096;
+
+int tick_ms(bool fast) { return fast ? fast_tick_ms : idle_tick_ms; }
+
+// Where every peer can reach every other (loopback, a LAN, a test net).
+bool local_network(const EngineConfig& c) { return c.listen.is_local_network() || c.no_public; }
 
 lt::settings_pack make_settings(const EngineConfig& c) {
     lt::settings_pack p = lt::high_performance_seed();
@@ -45,20 +61,22 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
     p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
                                                               lt::alert_category::storage | lt::alert_category::dht |
-                                                              lt::alert_category::connect | lt::alert_category::tracker));
+                                                              lt::alert_category::connect | lt::alert_category::tracker |
+                                                              // --log-level trace: every message to and from every peer
+                                                              (spdlog::should_log(spdlog::level::trace)
+                                                                   ? lt::alert_category::peer_log | lt::alert_category::torrent_log
+                                                                   : lt::alert_category_t{})));
     p.set_int(lt::settings_pack::alert_queue_size, 10000);
     p.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
     // uTP costs 10x on loopback and LAN (see README, Performance): TCP there.
-    const bool local = c.listen.is_local_network() || c.no_public;
+    const bool local = local_network(c);
     p.set_bool(lt::settings_pack::enable_outgoing_utp, !local);
     p.set_bool(lt::settings_pack::enable_incoming_utp, !local);
     // Where every peer can reach every other, only leechers dial: when both
     // sides dial at once each drops the other's connection as a duplicate
     // and the transfer starts a second later.
     if (local) p.set_bool(lt::settings_pack::seeding_outgoing_connections, false);
-    // Peers handed to connect_peer are dialled on the next tick: 100 ms,
-    // not 500, before the first byte.
-    p.set_int(lt::settings_pack::tick_interval, 100);
+    p.set_int(lt::settings_pack::tick_interval, tick_ms(c.upload_limit > 0 || c.download_limit > 0));
     p.set_int(lt::settings_pack::send_buffer_watermark, 8 << 20);
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
     p.set_int(lt::settings_pack::max_queued_disk_bytes, 16 << 20);
@@ -120,10 +138,17 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         std::int64_t start = 0;  // offset in the torrent
         std::int64_t length = 0;
         int first = 0, last = 0;
+        std::uint64_t reader = 0;
         ReadDone done;
     };
     std::list<PendingRead> reads;
-    std::set<std::string> focused;  // torrents whose streams are starting
+    // Focused torrents fetch only the pieces streams wait for: those of a
+    // stream that starts, and of any whose read-ahead is not all there yet.
+    // Other pieces would queue seconds of data at a slow peer ahead of
+    // what a player needs now (its start, or where it seeked to).
+    std::set<std::string> starting, focused;
+    bool fast_tick = false;         // for a stream: libtorrent ticks at fast_tick_ms
+    std::chrono::steady_clock::time_point last_read;
     std::map<std::pair<lt::torrent_handle, int>, std::pair<boost::shared_array<char>, int>> piece_cache;
     std::deque<std::pair<lt::torrent_handle, int>> cache_order;
     static constexpr std::size_t cache_pieces = 64;
@@ -161,6 +186,117 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             it = reads.erase(it);
             done(std::move(data), "");
         }
+    }
+
+    // Each reader's read-ahead, and how many readers want each piece of it.
+    struct Window {
+        lt::torrent_handle handle;
+        std::set<int> pieces;
+    };
+    std::map<std::uint64_t, Window> windows;
+    std::map<std::pair<lt::torrent_handle, int>, int> window_claims;
+    std::uint64_t last_reader = 0;
+
+    // A reader's read-ahead is now `pieces` of `h`: the pieces it no longer
+    // wants, and nobody else does, lose their deadline and their priority.
+    void move_window(std::uint64_t reader, const lt::torrent_handle& h, std::set<int> pieces) {
+        auto& w = windows[reader];
+        for (int p : pieces)
+            if (!(w.handle == h && w.pieces.count(p))) ++window_claims[{h, p}];
+        for (int p : w.pieces)
+            if (!(w.handle == h && pieces.count(p))) release(w.handle, p);
+        w.handle = h;
+        w.pieces = std::move(pieces);
+        if (w.pieces.empty()) windows.erase(reader);
+    }
+
+    void release(const lt::torrent_handle& h, int piece, bool claimed = true) {
+        const auto key = std::make_pair(h, piece);
+        auto c = window_claims.find(key);
+        if (claimed && c != window_claims.end() && --c->second > 0) return;
+        if (!claimed && c != window_claims.end()) return;  // still in someone's read-ahead
+        if (c != window_claims.end()) window_claims.erase(c);
+        if (!h.is_valid() || h.have_piece(lt::piece_index_t(piece))) return;
+        for (const auto& r : reads)
+            if (r.handle == h && piece >= r.first && piece <= r.last) return;  // a read still waits for it
+        h.reset_piece_deadline(lt::piece_index_t(piece));
+        const auto id = ids.find(h);
+        const bool focus = id != ids.end() && focused.count(id->second);
+        h.piece_priority(lt::piece_index_t(piece), focus ? lt::dont_download : lt::default_priority);
+    }
+
+    // Does a stream wait for pieces of `h` it has not got? Forgets the
+    // read-ahead pieces that arrived.
+    bool wanted_by_streams(const lt::torrent_handle& h) {
+        for (const auto& r : reads)
+            if (r.handle == h) return true;
+        bool wanted = false;
+        std::optional<lt::typed_bitfield<lt::piece_index_t>> have;
+        for (auto& [reader, w] : windows) {
+            if (!(w.handle == h)) continue;
+            if (!have) have = h.status(lt::torrent_handle::query_pieces).pieces;
+            for (auto p = w.pieces.begin(); p != w.pieces.end();) {
+                const bool got = have->size() > *p && have->get_bit(lt::piece_index_t(*p));
+                if (got) window_claims.erase({h, *p});
+                p = got ? w.pieces.erase(p) : std::next(p);
+            }
+            wanted = wanted || !w.pieces.empty();
+        }
+        return wanted;
+    }
+
+    void refocus(const std::string& id) {
+        auto it = torrents.find(id);
+        const auto ti = it == torrents.end() ? nullptr : it->second.torrent_file();
+        if (!ti) return;
+        auto& h = it->second;
+        const auto st = h.status(lt::torrent_handle::query_pieces);
+        const bool on = !st.is_seeding && (starting.count(id) || wanted_by_streams(h));
+        if (on == (focused.count(id) != 0)) return;
+        if (on) focused.insert(id);
+        else focused.erase(id);
+        spdlog::debug("{}: {}", id, on ? "fetching only what streams wait for" : "fetching the rest again");
+        // With pieces at priority 0 the torrent looks finished for a moment;
+        // libtorrent would then drop its seeds as redundant and not dial
+        // them again for a minute. Keep connections while any torrent is
+        // focused: set before the priorities change (both run in order on
+        // libtorrent's thread), or the finished check sees the old setting.
+        // A short request queue (1 s of data, not 3) is what a new deadline
+        // waits behind at the peer.
+        apply_focus_settings();
+        if (!on) {
+            // Every file back to normal (a stream's torrent was added with
+            // none wanted; resume data keeps file priorities), then every
+            // piece still held back (libtorrent leaves piece priorities
+            // alone when the file priorities do not change).
+            h.prioritize_files(std::vector<lt::download_priority_t>(static_cast<std::size_t>(ti->num_files()),
+                                                                    lt::default_priority));
+        }
+        auto priorities = h.get_piece_priorities();
+        for (std::size_t i = 0; i < priorities.size(); ++i) {
+            const bool have = st.pieces.size() > static_cast<int>(i) && st.pieces.get_bit(lt::piece_index_t(static_cast<int>(i)));
+            if (on && !have && priorities[i] != lt::top_priority) priorities[i] = lt::dont_download;
+            if (!on && priorities[i] == lt::dont_download) priorities[i] = lt::default_priority;
+        }
+        h.prioritize_pieces(priorities);
+    }
+
+    void apply_focus_settings() {
+        lt::settings_pack p;
+        p.set_bool(lt::settings_pack::close_redundant_connections, focused.empty());
+        p.set_int(lt::settings_pack::request_queue_time, focused.empty() ? 3 : 1);
+        // A stream's torrent wants nothing yet, so libtorrent takes it for
+        // finished: on local networks (where only leechers dial) it would
+        // not dial its peers at all.
+        if (local_network(config)) p.set_bool(lt::settings_pack::seeding_outgoing_connections, !focused.empty());
+        session->apply_settings(std::move(p));
+    }
+
+    // A removed torrent's read-ahead is nobody's concern any more.
+    void drop_windows(const lt::torrent_handle& h) {
+        for (auto w = windows.begin(); w != windows.end();) w = w->second.handle == h ? windows.erase(w) : std::next(w);
+        for (auto c = window_claims.begin(); c != window_claims.end();)
+            c = c->first.first == h ? window_claims.erase(c) : std::next(c);
     }
 
     void fail_reads(const lt::torrent_handle& h, int piece, const std::string& error) {
@@ -233,12 +369,34 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         });
     }
 
+    bool limited() const { return config.upload_limit > 0 || config.download_limit > 0; }
+
+    // Downloading, or read by a stream lately.
+    bool busy() const {
+        if (std::chrono::steady_clock::now() - last_read < fast_tick_after_read) return true;
+        for (const auto& [id, h] : torrents) {
+            const auto st = h.status(lt::torrent_handle::status_flags_t{});
+            if (!st.is_finished && !(st.flags & lt::torrent_flags::paused)) return true;
+        }
+        return false;
+    }
+
+    void set_fast_tick(bool fast) {
+        if (fast == fast_tick) return;
+        fast_tick = fast;
+        lt::settings_pack p;
+        p.set_int(lt::settings_pack::tick_interval, tick_ms(fast || limited()));
+        session->apply_settings(std::move(p));
+    }
+
     void tick() {
         if (stopping) return;
         ++ticks;
         session->post_session_stats();
         if (ticks % checkpoint_every_ticks == 0) checkpoint();
         if (ticks % seek_peers_every_ticks == 0) seek_peers();
+        if (fast_tick && !busy()) set_fast_tick(false);
+        for (const auto& id : std::set<std::string>(focused)) refocus(id);
         schedule_tick();
     }
 
@@ -254,10 +412,15 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     }
 
     void connect_to(const lt::torrent_handle& h, const std::vector<Endpoint>& peers) {
+        // A torrent with a v2 hash dials with it: over a connection made
+        // with the v1 hash, libtorrent 2.0.8 still asks for v2 hashes, and
+        // the other side drops it as an invalid message (a second lost).
+        lt::pex_flags_t flags = lt::pex_encryption | lt::pex_utp | lt::pex_holepunch;
+        if (h.info_hashes().has_v2()) flags |= lt::pex_lt_v2;
         for (const auto& p : peers) {
             lt::error_code ec;
             const auto addr = lt::make_address(p.address, ec);
-            if (!ec) h.connect_peer(lt::tcp::endpoint(addr, p.port));
+            if (!ec) h.connect_peer(lt::tcp::endpoint(addr, p.port), {}, flags);
         }
     }
 
@@ -351,6 +514,8 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             spdlog::debug("{}", peer->message());
         } else if (lt::alert_cast<lt::alerts_dropped_alert>(a)) {
             spdlog::warn("libtorrent dropped alerts: the queue was full");
+        } else {
+            spdlog::trace("{}", a->message());
         }
     }
 
@@ -447,6 +612,7 @@ std::string Engine::add(const AddRequest& r) {
         // Piece priorities are only ever a stream's passing focus: a crash
         // in the middle must not leave pieces that are never fetched.
         atp.piece_priorities.clear();
+        atp.file_priorities.clear();
     } else if (!r.torrent.empty()) {
         atp.ti = std::make_shared<lt::torrent_info>(lt::span<char const>(r.torrent.data(), static_cast<long>(r.torrent.size())),
                                                     ec, lt::from_span);
@@ -457,7 +623,11 @@ std::string Engine::add(const AddRequest& r) {
     }
     atp.save_path = r.save_path;
     atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused | lt::torrent_flags::seed_mode);
-    if (r.paused) atp.flags |= lt::torrent_flags::paused;
+    // Added paused and resumed once its peers are known: libtorrent dials
+    // the peers it knows when a torrent resumes, but those it learns later
+    // only on its once-a-second round (up to a second lost before the
+    // first byte).
+    atp.flags |= lt::torrent_flags::paused;
     if (r.seed_mode) {
         // We hashed these bytes a moment ago: trust them rather than hash
         // every piece again on its first upload (that costs the seeder as
@@ -466,6 +636,12 @@ std::string Engine::add(const AddRequest& r) {
         if (atp.ti) atp.verified_pieces.resize(atp.ti->num_pieces(), true);
     }
     atp.flags |= lt::torrent_flags::duplicate_is_error;
+    if (r.stream && !r.seed_mode) {
+        // Nothing at all is fetched on its own, not even in the moment the
+        // metadata arrives: a magnet's priorities apply once it is there.
+        const std::size_t files = atp.ti ? static_cast<std::size_t>(atp.ti->num_files()) : stream_files_hint;
+        atp.file_priorities.assign(files, lt::dont_download);
+    }
     const lt::info_hash_t hashes = atp.ti ? atp.ti->info_hashes() : atp.info_hashes;
     const std::string id = !r.id.empty() ? r.id : short_id(hashes);
     lt::torrent_handle h = impl_->session->add_torrent(std::move(atp), ec);
@@ -482,8 +658,17 @@ std::string Engine::add(const AddRequest& r) {
     if (ec) throw std::invalid_argument("libtorrent refused the torrent (" + ec.message() + ")");
     impl_->torrents[id] = h;
     impl_->ids[h] = id;
+    if (r.stream && !r.seed_mode) {
+        // After the add, not before: the new settings also have libtorrent
+        // dial the new torrent's peers at once (before, it waited a second).
+        impl_->starting.insert(id);
+        impl_->focused.insert(id);
+        impl_->apply_focus_settings();
+    }
+    if (!r.seed_mode && !r.paused) impl_->set_fast_tick(true);  // dial and fetch without waiting
     impl_->connect_to(h, r.peers);
     impl_->connect_to(h, impl_->config.peers);
+    if (!r.paused) h.resume();
     impl_->save(h, lt::torrent_handle::save_info_dict);
     return id;
 }
@@ -502,14 +687,16 @@ void Engine::resume(const std::string& id) {
     // A full disk puts a torrent in upload mode as well as in error.
     h.unset_flags(lt::torrent_flags::upload_mode);
     h.clear_error();
+    impl_->set_fast_tick(true);
+    impl_->connect_to(h, impl_->config.peers);  // first: dialled as it resumes
     h.resume();
-    impl_->connect_to(h, impl_->config.peers);
 }
 
 void Engine::remove(const std::string& id) {
     auto it = impl_->torrents.find(id);
     if (it == impl_->torrents.end()) return;
     impl_->fail_reads(it->second, -1, "the torrent was removed");
+    impl_->drop_windows(it->second);
     focus(id, false);
     impl_->session->remove_torrent(it->second);
     impl_->ids.erase(it->second);
@@ -568,46 +755,30 @@ std::vector<FileEntry> Engine::files(const std::string& id) const {
 }
 
 void Engine::focus(const std::string& id, bool on) {
-    auto it = impl_->torrents.find(id);
-    const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
-    if (!ti) return;
-    auto& h = it->second;
-    if (on == (impl_->focused.count(id) != 0)) return;
-    if (on) {
-        if (h.status(lt::torrent_handle::status_flags_t{}).is_seeding) return;
-        impl_->focused.insert(id);
-        for (lt::piece_index_t p : ti->piece_range())
-            if (!h.have_piece(p) && h.piece_priority(p) != lt::top_priority) h.piece_priority(p, lt::dont_download);
-    } else {
-        impl_->focused.erase(id);
-        for (lt::piece_index_t p : ti->piece_range())
-            if (h.piece_priority(p) == lt::dont_download) h.piece_priority(p, lt::low_priority);
-    }
-    // With pieces at priority 0 the torrent can look finished for a moment;
-    // libtorrent would then drop its seeds as redundant and not dial them
-    // again for a minute. Keep connections while any torrent is focused.
-    lt::settings_pack p;
-    p.set_bool(lt::settings_pack::close_redundant_connections, impl_->focused.empty());
-    impl_->session->apply_settings(std::move(p));
+    if (on) impl_->starting.insert(id);
+    else impl_->starting.erase(id);
+    impl_->refocus(id);
 }
 
-void Engine::read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
-                  double byte_rate, ReadDone done) {
-    auto it = impl_->torrents.find(id);
+void Engine::read(const ReadRequest& q, ReadDone done) {
+    auto it = impl_->torrents.find(q.id);
     const auto ti = it == impl_->torrents.end() ? nullptr : it->second.torrent_file();
-    if (!ti) return done("", "no metadata for " + id + " yet");
+    if (!ti) return done("", "no metadata for " + q.id + " yet");
     const auto& fs = ti->files();
-    if (file < 0 || file >= fs.num_files()) return done("", "no file " + std::to_string(file) + " in " + id);
-    const std::int64_t file_size = fs.file_size(lt::file_index_t(file));
-    if (offset >= file_size || length <= 0) return done("", "");
-    length = std::min(length, file_size - offset);
+    if (q.file < 0 || q.file >= fs.num_files()) return done("", "no file " + std::to_string(q.file) + " in " + q.id);
+    const lt::file_index_t file(q.file);
+    const std::int64_t file_size = fs.file_size(file);
+    if (q.offset >= file_size || q.length <= 0) return done("", "");
+    impl_->last_read = std::chrono::steady_clock::now();
+    impl_->set_fast_tick(true);
     Impl::PendingRead r;
     r.handle = it->second;
-    r.start = fs.file_offset(lt::file_index_t(file)) + offset;
-    r.length = length;
+    r.start = fs.file_offset(file) + q.offset;
+    r.length = std::min(q.length, file_size - q.offset);
     const std::int64_t piece_length = ti->piece_length();
     r.first = static_cast<int>(r.start / piece_length);
-    r.last = static_cast<int>((r.start + length - 1) / piece_length);
+    r.last = static_cast<int>((r.start + r.length - 1) / piece_length);
+    r.reader = q.reader;
     r.done = std::move(done);
     // The bytes asked for first (deadline 0, read when there), then the
     // read-ahead in order: libtorrent fetches by deadline, not rarest-first.
@@ -616,16 +787,44 @@ void Engine::read(const std::string& id, int file, std::int64_t offset, std::int
             if (!r.handle.have_piece(lt::piece_index_t(p))) r.handle.piece_priority(lt::piece_index_t(p), lt::top_priority);
             r.handle.set_piece_deadline(lt::piece_index_t(p), 0, lt::torrent_handle::alert_when_available);
         }
-    const int ahead = static_cast<int>((readahead + piece_length - 1) / piece_length);
+    const int file_last = static_cast<int>((fs.file_offset(file) + std::max<std::int64_t>(file_size, 1) - 1) / piece_length);
+    const int ahead = static_cast<int>((q.readahead + piece_length - 1) / piece_length);
     const int ms_per_piece =
-        byte_rate > 0 ? std::clamp(static_cast<int>(1000.0 * static_cast<double>(piece_length) / byte_rate), 10, 10000) : 100;
-    for (int i = 1; i <= ahead && r.last + i < ti->num_pieces(); ++i)
-        if (!r.handle.have_piece(lt::piece_index_t(r.last + i))) {
-            r.handle.piece_priority(lt::piece_index_t(r.last + i), lt::top_priority);
-            r.handle.set_piece_deadline(lt::piece_index_t(r.last + i), ms_per_piece * i);
-        }
+        q.byte_rate > 0 ? std::clamp(static_cast<int>(1000.0 * static_cast<double>(piece_length) / q.byte_rate), 10, 10000)
+                        : 100;
+    std::set<int> window;
+    for (int i = 1; i <= ahead && r.last + i <= file_last; ++i) {
+        const lt::piece_index_t p(r.last + i);
+        if (r.handle.have_piece(p)) continue;
+        r.handle.piece_priority(p, lt::top_priority);
+        r.handle.set_piece_deadline(p, ms_per_piece * i);
+        window.insert(r.last + i);
+    }
     impl_->reads.push_back(std::move(r));
+    if (q.reader != 0) impl_->move_window(q.reader, it->second, std::move(window));
     impl_->serve_reads();
+    if (!impl_->focused.count(q.id) && impl_->wanted_by_streams(it->second)) impl_->refocus(q.id);
+}
+
+std::uint64_t Engine::new_reader() { return ++impl_->last_reader; }
+
+void Engine::forget_reader(std::uint64_t reader) {
+    if (reader == 0) return;
+    impl_->move_window(reader, {}, {});
+    // Its reads still waiting: nobody wants their bytes now.
+    std::vector<Impl::PendingRead> gone;
+    for (auto it = impl_->reads.begin(); it != impl_->reads.end();) {
+        if (it->reader == reader) {
+            gone.push_back(std::move(*it));
+            it = impl_->reads.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& r : gone) {
+        for (int p = r.first; p <= r.last; ++p) impl_->release(r.handle, p, false);
+        r.done("", "the reader went away");
+    }
 }
 
 std::optional<TorrentFacts> Engine::facts(const std::string& id) const {

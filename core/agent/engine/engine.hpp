@@ -63,6 +63,15 @@ struct FileEntry {
     bool pad = false;  // BEP 47 padding, not user data
 };
 
+struct ReadRequest {
+    std::string id;  // the torrent
+    int file = 0;
+    std::int64_t offset = 0, length = 0;
+    std::int64_t readahead = 0;  // bytes
+    double byte_rate = 0;        // the media's, bytes/s; 0 when unknown
+    std::uint64_t reader = 0;    // whose read-ahead it is (0: nobody's)
+};
+
 // Bytes read from a torrent, or why not.
 using ReadDone = std::function<void(std::string data, const std::string& error)>;
 
@@ -74,6 +83,8 @@ struct AddRequest {
     std::string save_path;
     bool seed_mode = false;  // data just hashed by us: trusted, never checked again
     bool paused = false;
+    // For a stream: fetch nothing until its reads say what (see focus()).
+    bool stream = false;
     std::vector<Endpoint> peers;
 };
 
@@ -119,8 +130,9 @@ public:
     std::optional<TorrentStats> stats(const std::string& id) const;
     // While a stream starts, only the pieces its reads ask for are fetched:
     // the rest would fill the request queues (seconds of data at a slow
-    // peer) ahead of the header, index and first frame. Off again, the rest
-    // fills in behind at low priority so the whole file ends up seeded.
+    // peer) ahead of the header, index and first frame. So it is whenever
+    // a stream's read-ahead is not all there (after a seek). Otherwise the
+    // rest fills in behind, so the whole file ends up seeded.
     void focus(const std::string& id, bool on);
     // The files of a torrent; empty until its metadata is there.
     std::vector<FileEntry> files(const std::string& id) const;
@@ -128,9 +140,14 @@ public:
     // passed to `done` once their pieces have arrived and passed their hash
     // check. The pieces get deadlines now, so they come before the rest,
     // and so do `readahead` bytes after them, each due when a player at
-    // `byte_rate` bytes/s reaches it (0: unknown, 100 ms a piece).
-    void read(const std::string& id, int file, std::int64_t offset, std::int64_t length, std::int64_t readahead,
-              double byte_rate, ReadDone done);
+    // `byte_rate` bytes/s reaches it (0: unknown, 100 ms a piece). The
+    // read-ahead belongs to `reader` (from new_reader()): its next read
+    // replaces it, so a reader that jumps elsewhere (a seek) leaves no
+    // deadlines behind to compete with the new place.
+    void read(const ReadRequest& request, ReadDone done);
+    std::uint64_t new_reader();
+    // The reader is gone (its connection closed): its read-ahead is dropped.
+    void forget_reader(std::uint64_t reader);
     std::optional<TorrentFacts> facts(const std::string& id) const;
 
     // Saves resume data of every torrent that changed (a checkpoint).
