@@ -1,0 +1,49 @@
+#pragma once
+// What the sync engine counts, for `coop agent status`: traffic, and each
+// kind of misbehaviour seen from peers. A peer is dropped after a few
+// faults, or at once for clear malice.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+namespace coop::group {
+
+enum class SyncFault : std::uint8_t {
+    malformed,       // truncated or non-canonical bytes
+    oversize,        // a list or frame past its bound
+    unknown_type,    // a message type this version does not know
+    bad_signature,   // an event whose signature fails: dropped at once
+    bad_event,       // an event the log refuses for another rule
+    not_subscribed,  // about a group the peer has no subscription to
+    unsolicited,     // an answer to nothing we asked
+    flood,           // more requests or events than a window allows
+    replay,          // more events we already hold than a window allows
+    unanswered,      // a request left unanswered past the timeout: dropped at once
+};
+inline constexpr std::size_t sync_fault_count = 10;
+
+// "bad_signature": the key status shows.
+const char* to_string(SyncFault fault);
+
+struct SyncCounters {
+    std::uint64_t frames_in = 0;
+    std::uint64_t frames_out = 0;
+    std::uint64_t events_in = 0;    // new events the logs took from peers
+    std::uint64_t events_out = 0;   // events sent, answers and gossip
+    std::uint64_t duplicates = 0;   // events received that we held already
+    std::uint64_t held = 0;         // events put in a pending pool to wait for parents
+    std::uint64_t pool_full = 0;    // events that waited for parents, refused: the pool was full
+    std::uint64_t subscribers = 0;  // subscriptions we accepted
+    std::uint64_t refused = 0;      // subscriptions we refused
+    std::uint64_t drops = 0;        // peers we asked the host to drop
+    std::uint64_t errors = 0;       // exceptions caught at an entry point (a host callback threw)
+    std::array<std::uint64_t, sync_fault_count> faults{};
+
+    std::uint64_t& operator[](SyncFault f) { return faults[static_cast<std::size_t>(f)]; }
+    std::uint64_t operator[](SyncFault f) const { return faults[static_cast<std::size_t>(f)]; }
+    nlohmann::json to_json() const;  // {"frames_in": .., "faults": {"malformed": .., ...}}
+};
+
+}  // namespace coop::group

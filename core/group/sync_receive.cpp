@@ -1,0 +1,153 @@
+// What comes back: EVENTS (answers and gossip) into the logs, and the
+// answers REFUSE and FOUND; and gossip out to other subscribers.
+#include <algorithm>
+
+#include "core/group/sync_engine.hpp"
+
+namespace coop::group {
+
+void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Events& m) {
+    auto it = peer.groups.find(m.group);
+    if (it == peer.groups.end() || !it->second.established) {
+        fault(id, peer, SyncFault::not_subscribed, "EVENTS of a group without a subscription");
+        return;
+    }
+    SyncSubscription& sub = it->second;
+    GroupLog* log = host_.log(m.group);
+    if (!log) {
+        pools_.erase(m.group);
+        return refuse(id, peer, m.group, sync::RefuseReason::unknown_group);
+    }
+    if (!m.push) sub.want_due.reset();
+
+    // What we asked for is free; the rest is gossip, within a budget.
+    const std::size_t asked = std::min(sub.credit, m.events.size());
+    sub.credit -= asked;
+    const std::size_t unasked = m.events.size() - asked;
+    peer.window.pushes += unasked;
+    if (peer.window.pushes > options_.pushes_per_window) {
+        fault(id, peer, SyncFault::flood,
+              "more than " + std::to_string(options_.pushes_per_window) + " unrequested events in a window");
+        return;
+    }
+
+    Received got;
+    const bool forged = !receive(*log, m.events, got);
+    for (const auto& e : m.events)
+        if (log->has(e.id())) {
+            auto& seq = sub.known[e.author];
+            seq = std::max(seq, e.seq);
+        }
+    // Stored before anything is passed on, even when the frame ends in a
+    // forgery: what the log took must reach the store.
+    if (!got.accepted.empty()) {
+        counters_.events_in += got.accepted.size();
+        host_.accepted(m.group, got.accepted);
+        if (m.push) gossip(m.group, got.accepted, id);
+    }
+    if (forged) {
+        fault(id, peer, SyncFault::bad_signature, "an event with a bad signature", true);
+        return;
+    }
+    if (!got.bad_reason.empty() && fault(id, peer, SyncFault::bad_event, got.bad_reason)) return;
+    const std::size_t replayed = got.duplicates > asked ? got.duplicates - asked : 0;
+    peer.window.replays += replayed;
+    if (replayed && peer.window.replays > options_.replays_per_window &&
+        fault(id, peer, SyncFault::replay,
+              "more than " + std::to_string(options_.replays_per_window) + " events we hold in a window"))
+        return;
+
+    const bool progress = !got.accepted.empty() || got.held > 0;
+    // Batch by batch: each of our STATEs buys one batch. A batch that
+    // brought nothing new (another peer was faster) ends the transfer.
+    if (m.more && progress && access(peer, sub, m.group) != Access::refused) send_state(id, peer, sub, *log);
+    if (got.held > 0 || (!m.push && progress)) send_want(id, peer, sub, m.group, pool(m.group).wanted(*log));
+}
+
+bool SyncEngine::receive(GroupLog& log, const std::vector<Event>& events, Received& out) {
+    PendingPool& waiting = pool(log.group());
+    for (const auto& e : events) {
+        auto offer = waiting.offer(log, e);
+        // Events released from the pool that the log then refused: whoever
+        // sent them, it need not have been this peer.
+        counters_[SyncFault::bad_event] += offer.refused.size();
+        out.accepted.insert(out.accepted.end(), offer.accepted.begin(), offer.accepted.end());
+        switch (offer.result.status) {
+            case AddResult::Status::accepted: break;
+            case AddResult::Status::duplicate:
+                ++out.duplicates;
+                ++counters_.duplicates;
+                break;
+            case AddResult::Status::missing_parents:
+                if (offer.held) {
+                    ++out.held;
+                    ++counters_.held;
+                } else {
+                    ++counters_.pool_full;
+                }
+                break;
+            case AddResult::Status::rejected:
+                // The log's reason is its only word for a forgery.
+                if (offer.result.reason == "bad signature") return false;
+                out.bad_reason = offer.result.reason;
+                break;
+        }
+    }
+    return true;
+}
+
+void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Refuse& m) {
+    auto it = peer.groups.find(m.group);
+    if (it == peer.groups.end()) {
+        fault(id, peer, SyncFault::unsolicited, "REFUSE of nothing we asked");
+        return;
+    }
+    peer.groups.erase(it);
+    host_.refused(id, m.group, m.reason);
+}
+
+void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Found& m) {
+    auto it = peer.finds.find(m.tag);
+    if (it == peer.finds.end()) {
+        fault(id, peer, SyncFault::unsolicited, "FOUND for a tag we did not ask about");
+        return;
+    }
+    peer.finds.erase(it);
+    host_.found(m.tag, id, std::move(m.groups));
+}
+
+// Each agent pushes what is new to it to a few subscribers, so news
+// spreads like an epidemic; anti-entropy reaches whoever it missed.
+void SyncEngine::gossip(const Id& group, const std::vector<Id>& ids, std::optional<PeerId> source) {
+    const GroupLog* log = host_.log(group);
+    if (!log || ids.empty()) return;
+    std::vector<const Event*> events;
+    for (const auto& id : ids)
+        if (const Event* e = log->get(id)) events.push_back(e);
+
+    auto lacking = [&](const SyncSubscription& sub, const Event& e) {
+        auto known = sub.known.find(e.author);
+        return known == sub.known.end() || known->second < e.seq;
+    };
+    std::vector<PeerId> targets;
+    for (auto& [id, peer] : peers_) {
+        if (id == source || peer.dropped) continue;
+        auto sub = peer.groups.find(group);
+        if (sub == peer.groups.end() || !sub->second.established) continue;
+        if (std::none_of(events.begin(), events.end(), [&](const Event* e) { return lacking(sub->second, *e); }))
+            continue;
+        if (access(peer, sub->second, group) == Access::allowed) targets.push_back(id);
+    }
+    std::shuffle(targets.begin(), targets.end(), rng_);
+    if (targets.size() > options_.fanout) targets.resize(options_.fanout);
+    for (PeerId id : targets) {
+        SyncPeer& peer = peers_.at(id);
+        SyncSubscription& sub = peer.groups.at(group);
+        std::vector<Event> batch;
+        for (const Event* e : events)
+            if (lacking(sub, *e)) batch.push_back(*e);
+        send_events(id, peer, sub, group, std::move(batch), true, false);
+    }
+}
+
+}  // namespace coop::group
