@@ -160,7 +160,9 @@ private:
             auto self = weak.lock();
             if (!self || ec || !self->socket_.is_open()) return;
             boost::system::error_code ignored;
-            if (self->socket_.available(ignored) == 0) self->close();  // readable with nothing to read: it hung up
+            if (self->socket_.available(ignored) != 0) return;  // its next request, read in its turn
+            spdlog::debug("stream of {}: the player hung up", self->source_.id);
+            self->close();
         });
     }
 
@@ -188,11 +190,14 @@ private:
                      : unknown_window_bytes;
         const double asked = source_.stream ? source_.stream->now() : 0;
         if (source_.stream && player_) source_.stream->stats.waiting(this, player_->stalls_from(next_, asked));
-        ReadRequest request{source_.id, source_.file, next_, length, std::min(window, next_ - first_), rate, reader_};
-        server_.engine_.read(request, [self = shared_from_this(), length, asked](std::string data, const std::string& error) {
+        // Each piece's bytes go out as soon as it is there: a player waits
+        // for a piece, never for a whole chunk.
+        ReadRequest request{source_.id, source_.file, next_, length, std::min(window, next_ - first_), rate, reader_, true};
+        server_.engine_.read(request, [self = shared_from_this(), asked](std::string data, const std::string& error) {
                                  if (!self->socket_.is_open()) return;
                                  self->timer_.cancel();
-                                 if (!error.empty() || static_cast<std::int64_t>(data.size()) != length) {
+                                 const auto length = static_cast<std::int64_t>(data.size());
+                                 if (!error.empty() || length == 0 || length > self->end_ - self->next_) {
                                      spdlog::warn("stream of {}: {}", self->source_.id, error.empty() ? "short read" : error);
                                      return self->close();  // never send short or wrong data
                                  }

@@ -31,6 +31,52 @@
 //   fetch.pause   {id}    -> {id}
 //   fetch.list    {}      -> {downloads:[{id, name, path, size, done,
 //                             progress, state, peers, download_rate}]}
+//
+//   stream.open   {source, file?, peers?, start?, info?} -> {id, stream,
+//                 file, file_name, size, url, media}   (media: see
+//                 core/media/probe.hpp MediaInfo::to_json)
+//   stream.stats  {}      -> {streams:[Stream::to_json, newest last]}
+//   stream.close  {stream, pause?} -> {stream, id, paused}
+//
+// Groups. G (param "group") is a group's name or a prefix of its id (hex);
+// an ambiguous one fails with `ambiguous` listing the matches. Keys and
+// ids are lower-case hex. Times are unix milliseconds.
+//
+//   group.create  {name, topics?:[TAG], open?:false, about?}
+//                 -> {group, name, open}
+//   group.list    {} -> {groups:[{group, name, open, about, topics,
+//                 members, online, catalog, events, status}]}
+//                 status: "member", "joining" (waiting for the log), "left"
+//   group.show    {group} -> {group, name, about, topics, open, founder,
+//                 members:[{key, since, joined_ms, online, you}], left:[key],
+//                 online:[{key, address}], catalog, chat, events, heads:[id],
+//                 ignored:{reason: count}, equivocators:[key], state_hash}
+//                 state_hash: BLAKE2b of the folded state; equal on every
+//                 member holding the same events.
+//   group.invite  {group, expires_s?:86400 (0: never), uses?:1 (0: any)}
+//                 -> {token, group, expires_ms, single_use}
+//   group.join    {token} or {group: an id from group.find}; waits (at
+//                 most wait_s?:30) for the log, streaming "group.progress"
+//                 {id:req, group, events, peers} -> {group, name, events}
+//   group.leave   {group} -> {group, name}
+//   group.members {group} -> {members:[as in group.show]}
+//   group.find    {tag, wait_s?:5} -> {groups:[{group, name, about,
+//                 topics, members, peers:[ADDR:PORT]}]}  (the DHT finds the
+//                 agents of open groups with that tag; each is asked which)
+//   group.post    {group, text} -> {group, event}
+//   group.log     {group, limit?:100, follow?:false, kinds?:[KIND]}
+//                 -> {events:[{event, kind, author, time_ms, seq, text?,
+//                 entry?}]} oldest first, the last `limit` of them; with
+//                 follow, first streams each new one as "group.event"
+//                 {id:req, group, event...} and answers only when the
+//                 group is left or the connection closes.
+//   group.catalog {group, tag?} -> {entries:[{entry, title, tags, size,
+//                 magnet, info_hash, uploader, time_ms, media, retracted}]}
+//   group.share   {group, id (a transfer: see share.add), title?, tags?}
+//                 -> {group, entry}   (media info is probed by the agent)
+//   group.retract {entry (an id prefix)} -> {group, entry}
+//
+// fetch.add and stream.open also take a catalog entry's id prefix as source.
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -53,6 +99,7 @@ enum ErrorCode : int {
     ambiguous = 4,       // an id prefix matches several entries
     shutting_down = 5,
     peer_refused = 6,    // the socket's peer is another user
+    not_member = 7,      // the group refused us: not a member, bad invite
 };
 
 json request(std::int64_t id, const std::string& method, json params);

@@ -24,6 +24,7 @@
 #include <stdexcept>
 
 #include "core/agent/engine/lt_convert.hpp"
+#include "core/agent/engine/stream_pieces.hpp"
 #include "core/version.hpp"
 
 namespace coop::agent {
@@ -53,6 +54,10 @@ bool local_network(const EngineConfig& c) { return c.listen.is_local_network() |
 
 lt::settings_pack make_settings(const EngineConfig& c) {
     lt::settings_pack p = lt::high_performance_seed();
+    // Its piece suggestions make the other side fetch out of order: a
+    // stream's player wants its bytes in order (and 2.0 has no read cache
+    // that suggestions would help).
+    p.set_int(lt::settings_pack::suggest_mode, lt::settings_pack::no_piece_suggestions);
     p.set_str(lt::settings_pack::listen_interfaces, c.listen.to_string());
     if (!c.listen.is_unspecified()) p.set_str(lt::settings_pack::outgoing_interfaces, c.listen.address);
     p.set_int(lt::settings_pack::max_retry_port_bind, 0);  // the port asked for, or an error
@@ -61,6 +66,7 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
     p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
                                                               lt::alert_category::storage | lt::alert_category::dht |
+                                                              lt::alert_category::piece_progress |
                                                               lt::alert_category::connect | lt::alert_category::tracker |
                                                               // --log-level trace: every message to and from every peer
                                                               (spdlog::should_log(spdlog::level::trace)
@@ -132,193 +138,9 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     int dht_nodes_metric = lt::find_metric_idx("dht.dht_nodes");
     int peers_metric = lt::find_metric_idx("peer.num_peers_connected");
 
-    // Streaming reads waiting for pieces, and the pieces read lately.
-    struct PendingRead {
-        lt::torrent_handle handle;
-        std::int64_t start = 0;  // offset in the torrent
-        std::int64_t length = 0;
-        int first = 0, last = 0;
-        std::uint64_t reader = 0;
-        ReadDone done;
-    };
-    std::list<PendingRead> reads;
-    // Focused torrents fetch only the pieces streams wait for: those of a
-    // stream that starts, and of any whose read-ahead is not all there yet.
-    // Other pieces would queue seconds of data at a slow peer ahead of
-    // what a player needs now (its start, or where it seeked to).
-    std::set<std::string> starting, focused;
-    bool fast_tick = false;         // for a stream: libtorrent ticks at fast_tick_ms
+    std::unique_ptr<StreamPieces> pieces;  // what streams read, and what that makes the torrent fetch
+    bool fast_tick = false;                // libtorrent ticks at fast_tick_ms
     std::chrono::steady_clock::time_point last_read;
-    std::map<std::pair<lt::torrent_handle, int>, std::pair<boost::shared_array<char>, int>> piece_cache;
-    std::deque<std::pair<lt::torrent_handle, int>> cache_order;
-    static constexpr std::size_t cache_pieces = 64;
-
-    void remember(const lt::torrent_handle& h, int piece, boost::shared_array<char> data, int size) {
-        const auto key = std::make_pair(h, piece);
-        if (piece_cache.emplace(key, std::make_pair(std::move(data), size)).second) cache_order.push_back(key);
-        while (cache_order.size() > cache_pieces) {
-            piece_cache.erase(cache_order.front());
-            cache_order.pop_front();
-        }
-    }
-
-    // Answers every read whose pieces are all in the cache.
-    void serve_reads() {
-        for (auto it = reads.begin(); it != reads.end();) {
-            bool ready = true;
-            for (int p = it->first; p <= it->last && ready; ++p) ready = piece_cache.count({it->handle, p}) != 0;
-            if (!ready) {
-                ++it;
-                continue;
-            }
-            const auto ti = it->handle.torrent_file();
-            const std::int64_t piece_length = ti ? ti->piece_length() : 1;
-            std::string data;
-            data.reserve(static_cast<std::size_t>(it->length));
-            for (int p = it->first; p <= it->last; ++p) {
-                const auto& [buf, size] = piece_cache.at({it->handle, p});
-                const std::int64_t piece_start = static_cast<std::int64_t>(p) * piece_length;
-                const std::int64_t from = std::max(it->start, piece_start) - piece_start;
-                const std::int64_t to = std::min(it->start + it->length, piece_start + size) - piece_start;
-                if (to > from) data.append(buf.get() + from, static_cast<std::size_t>(to - from));
-            }
-            auto done = std::move(it->done);
-            it = reads.erase(it);
-            done(std::move(data), "");
-        }
-    }
-
-    // Each reader's read-ahead, and how many readers want each piece of it.
-    struct Window {
-        lt::torrent_handle handle;
-        std::set<int> pieces;
-    };
-    std::map<std::uint64_t, Window> windows;
-    std::map<std::pair<lt::torrent_handle, int>, int> window_claims;
-    std::uint64_t last_reader = 0;
-
-    // A reader's read-ahead is now `pieces` of `h`: the pieces it no longer
-    // wants, and nobody else does, lose their deadline and their priority.
-    void move_window(std::uint64_t reader, const lt::torrent_handle& h, std::set<int> pieces) {
-        auto& w = windows[reader];
-        for (int p : pieces)
-            if (!(w.handle == h && w.pieces.count(p))) ++window_claims[{h, p}];
-        for (int p : w.pieces)
-            if (!(w.handle == h && pieces.count(p))) release(w.handle, p);
-        w.handle = h;
-        w.pieces = std::move(pieces);
-        if (w.pieces.empty()) windows.erase(reader);
-    }
-
-    void release(const lt::torrent_handle& h, int piece, bool claimed = true) {
-        const auto key = std::make_pair(h, piece);
-        auto c = window_claims.find(key);
-        if (claimed && c != window_claims.end() && --c->second > 0) return;
-        if (!claimed && c != window_claims.end()) return;  // still in someone's read-ahead
-        if (c != window_claims.end()) window_claims.erase(c);
-        if (!h.is_valid() || h.have_piece(lt::piece_index_t(piece))) return;
-        for (const auto& r : reads)
-            if (r.handle == h && piece >= r.first && piece <= r.last) return;  // a read still waits for it
-        h.reset_piece_deadline(lt::piece_index_t(piece));
-        const auto id = ids.find(h);
-        const bool focus = id != ids.end() && focused.count(id->second);
-        h.piece_priority(lt::piece_index_t(piece), focus ? lt::dont_download : lt::default_priority);
-    }
-
-    // Does a stream wait for pieces of `h` it has not got? Forgets the
-    // read-ahead pieces that arrived.
-    bool wanted_by_streams(const lt::torrent_handle& h) {
-        for (const auto& r : reads)
-            if (r.handle == h) return true;
-        bool wanted = false;
-        std::optional<lt::typed_bitfield<lt::piece_index_t>> have;
-        for (auto& [reader, w] : windows) {
-            if (!(w.handle == h)) continue;
-            if (!have) have = h.status(lt::torrent_handle::query_pieces).pieces;
-            for (auto p = w.pieces.begin(); p != w.pieces.end();) {
-                const bool got = have->size() > *p && have->get_bit(lt::piece_index_t(*p));
-                if (got) window_claims.erase({h, *p});
-                p = got ? w.pieces.erase(p) : std::next(p);
-            }
-            wanted = wanted || !w.pieces.empty();
-        }
-        return wanted;
-    }
-
-    void refocus(const std::string& id) {
-        auto it = torrents.find(id);
-        const auto ti = it == torrents.end() ? nullptr : it->second.torrent_file();
-        if (!ti) return;
-        auto& h = it->second;
-        const auto st = h.status(lt::torrent_handle::query_pieces);
-        const bool on = !st.is_seeding && (starting.count(id) || wanted_by_streams(h));
-        if (on == (focused.count(id) != 0)) return;
-        if (on) focused.insert(id);
-        else focused.erase(id);
-        spdlog::debug("{}: {}", id, on ? "fetching only what streams wait for" : "fetching the rest again");
-        // With pieces at priority 0 the torrent looks finished for a moment;
-        // libtorrent would then drop its seeds as redundant and not dial
-        // them again for a minute. Keep connections while any torrent is
-        // focused: set before the priorities change (both run in order on
-        // libtorrent's thread), or the finished check sees the old setting.
-        // A short request queue (1 s of data, not 3) is what a new deadline
-        // waits behind at the peer.
-        apply_focus_settings();
-        if (!on) {
-            // Every file back to normal (a stream's torrent was added with
-            // none wanted; resume data keeps file priorities), then every
-            // piece still held back (libtorrent leaves piece priorities
-            // alone when the file priorities do not change).
-            h.prioritize_files(std::vector<lt::download_priority_t>(static_cast<std::size_t>(ti->num_files()),
-                                                                    lt::default_priority));
-        }
-        auto priorities = h.get_piece_priorities();
-        for (std::size_t i = 0; i < priorities.size(); ++i) {
-            const bool have = st.pieces.size() > static_cast<int>(i) && st.pieces.get_bit(lt::piece_index_t(static_cast<int>(i)));
-            if (on && !have && priorities[i] != lt::top_priority) priorities[i] = lt::dont_download;
-            if (!on && priorities[i] == lt::dont_download) priorities[i] = lt::default_priority;
-        }
-        h.prioritize_pieces(priorities);
-    }
-
-    void apply_focus_settings() {
-        lt::settings_pack p;
-        p.set_bool(lt::settings_pack::close_redundant_connections, focused.empty());
-        p.set_int(lt::settings_pack::request_queue_time, focused.empty() ? 3 : 1);
-        // A stream's torrent wants nothing yet, so libtorrent takes it for
-        // finished: on local networks (where only leechers dial) it would
-        // not dial its peers at all.
-        if (local_network(config)) p.set_bool(lt::settings_pack::seeding_outgoing_connections, !focused.empty());
-        session->apply_settings(std::move(p));
-    }
-
-    // A removed torrent's read-ahead is nobody's concern any more.
-    void drop_windows(const lt::torrent_handle& h) {
-        for (auto w = windows.begin(); w != windows.end();) w = w->second.handle == h ? windows.erase(w) : std::next(w);
-        for (auto c = window_claims.begin(); c != window_claims.end();)
-            c = c->first.first == h ? window_claims.erase(c) : std::next(c);
-    }
-
-    void fail_reads(const lt::torrent_handle& h, int piece, const std::string& error) {
-        for (auto k = cache_order.begin(); k != cache_order.end();) {  // a removed torrent's pieces go too
-            if (piece < 0 && k->first == h) {
-                piece_cache.erase(*k);
-                k = cache_order.erase(k);
-            } else {
-                ++k;
-            }
-        }
-        for (auto it = reads.begin(); it != reads.end();) {
-            // piece -1: every read of the torrent
-            if (it->handle == h && (piece < 0 || (piece >= it->first && piece <= it->last))) {
-                auto done = std::move(it->done);
-                it = reads.erase(it);
-                done("", error);
-            } else {
-                ++it;
-            }
-        }
-    }
 
     // shutdown
     bool stopping = false;
@@ -341,6 +163,7 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         sp.settings = make_settings(config);
         sp.disk_io_constructor = lt::posix_disk_io_constructor;
         session = std::make_unique<lt::session>(std::move(sp));
+        pieces = std::make_unique<StreamPieces>(*session, local_network(config));
         if (config.upload_limit > 0 || config.download_limit > 0) {
             // Loopback and LAN peers sit in libtorrent's unlimited "local"
             // class; put every address in the global class so limits hold.
@@ -396,7 +219,6 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         if (ticks % checkpoint_every_ticks == 0) checkpoint();
         if (ticks % seek_peers_every_ticks == 0) seek_peers();
         if (fast_tick && !busy()) set_fast_tick(false);
-        for (const auto& id : std::set<std::string>(focused)) refocus(id);
         schedule_tick();
     }
 
@@ -497,13 +319,9 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
             if (peers_metric >= 0) peers = static_cast<int>(counters[peers_metric]);
         } else if (auto* piece = lt::alert_cast<lt::read_piece_alert>(a)) {
-            const int p = static_cast<int>(piece->piece);
-            if (piece->error) {
-                fail_reads(piece->handle, p, "cannot read piece " + std::to_string(p) + ": " + piece->error.message());
-            } else {
-                remember(piece->handle, p, piece->buffer, piece->size);
-                serve_reads();
-            }
+            pieces->piece_read(*piece);
+        } else if (auto* finished = lt::alert_cast<lt::piece_finished_alert>(a)) {
+            pieces->piece_finished(finished->handle);
         } else if (auto* terr = lt::alert_cast<lt::tracker_error_alert>(a)) {
             spdlog::warn("{}", terr->message());
         } else if (auto* reply = lt::alert_cast<lt::tracker_reply_alert>(a)) {
@@ -622,7 +440,8 @@ std::string Engine::add(const AddRequest& r) {
         if (ec) throw std::invalid_argument("malformed magnet link (" + ec.message() + ")");
     }
     atp.save_path = r.save_path;
-    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused | lt::torrent_flags::seed_mode);
+    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused | lt::torrent_flags::seed_mode |
+                   lt::torrent_flags::sequential_download);  // only ever a stream's, while it reads
     // Added paused and resumed once its peers are known: libtorrent dials
     // the peers it knows when a torrent resumes, but those it learns later
     // only on its once-a-second round (up to a second lost before the
@@ -658,13 +477,9 @@ std::string Engine::add(const AddRequest& r) {
     if (ec) throw std::invalid_argument("libtorrent refused the torrent (" + ec.message() + ")");
     impl_->torrents[id] = h;
     impl_->ids[h] = id;
-    if (r.stream && !r.seed_mode) {
-        // After the add, not before: the new settings also have libtorrent
-        // dial the new torrent's peers at once (before, it waited a second).
-        impl_->starting.insert(id);
-        impl_->focused.insert(id);
-        impl_->apply_focus_settings();
-    }
+    // After the add, not before: the new settings also have libtorrent
+    // dial the new torrent's peers at once (before, it waited a second).
+    if (r.stream && !r.seed_mode) impl_->pieces->starting(h, true);
     if (!r.seed_mode && !r.paused) impl_->set_fast_tick(true);  // dial and fetch without waiting
     impl_->connect_to(h, r.peers);
     impl_->connect_to(h, impl_->config.peers);
@@ -695,9 +510,7 @@ void Engine::resume(const std::string& id) {
 void Engine::remove(const std::string& id) {
     auto it = impl_->torrents.find(id);
     if (it == impl_->torrents.end()) return;
-    impl_->fail_reads(it->second, -1, "the torrent was removed");
-    impl_->drop_windows(it->second);
-    focus(id, false);
+    impl_->pieces->removed(it->second);
     impl_->session->remove_torrent(it->second);
     impl_->ids.erase(it->second);
     impl_->torrents.erase(it);
@@ -755,9 +568,8 @@ std::vector<FileEntry> Engine::files(const std::string& id) const {
 }
 
 void Engine::focus(const std::string& id, bool on) {
-    if (on) impl_->starting.insert(id);
-    else impl_->starting.erase(id);
-    impl_->refocus(id);
+    auto it = impl_->torrents.find(id);
+    if (it != impl_->torrents.end()) impl_->pieces->starting(it->second, on);
 }
 
 void Engine::read(const ReadRequest& q, ReadDone done) {
@@ -771,61 +583,12 @@ void Engine::read(const ReadRequest& q, ReadDone done) {
     if (q.offset >= file_size || q.length <= 0) return done("", "");
     impl_->last_read = std::chrono::steady_clock::now();
     impl_->set_fast_tick(true);
-    Impl::PendingRead r;
-    r.handle = it->second;
-    r.start = fs.file_offset(file) + q.offset;
-    r.length = std::min(q.length, file_size - q.offset);
-    const std::int64_t piece_length = ti->piece_length();
-    r.first = static_cast<int>(r.start / piece_length);
-    r.last = static_cast<int>((r.start + r.length - 1) / piece_length);
-    r.reader = q.reader;
-    r.done = std::move(done);
-    // The bytes asked for first (deadline 0, read when there), then the
-    // read-ahead in order: libtorrent fetches by deadline, not rarest-first.
-    for (int p = r.first; p <= r.last; ++p)
-        if (!impl_->piece_cache.count({r.handle, p})) {
-            if (!r.handle.have_piece(lt::piece_index_t(p))) r.handle.piece_priority(lt::piece_index_t(p), lt::top_priority);
-            r.handle.set_piece_deadline(lt::piece_index_t(p), 0, lt::torrent_handle::alert_when_available);
-        }
-    const int file_last = static_cast<int>((fs.file_offset(file) + std::max<std::int64_t>(file_size, 1) - 1) / piece_length);
-    const int ahead = static_cast<int>((q.readahead + piece_length - 1) / piece_length);
-    const int ms_per_piece =
-        q.byte_rate > 0 ? std::clamp(static_cast<int>(1000.0 * static_cast<double>(piece_length) / q.byte_rate), 10, 10000)
-                        : 100;
-    std::set<int> window;
-    for (int i = 1; i <= ahead && r.last + i <= file_last; ++i) {
-        const lt::piece_index_t p(r.last + i);
-        if (r.handle.have_piece(p)) continue;
-        r.handle.piece_priority(p, lt::top_priority);
-        r.handle.set_piece_deadline(p, ms_per_piece * i);
-        window.insert(r.last + i);
-    }
-    impl_->reads.push_back(std::move(r));
-    if (q.reader != 0) impl_->move_window(q.reader, it->second, std::move(window));
-    impl_->serve_reads();
-    if (!impl_->focused.count(q.id) && impl_->wanted_by_streams(it->second)) impl_->refocus(q.id);
+    impl_->pieces->read(it->second, q, std::move(done));
 }
 
-std::uint64_t Engine::new_reader() { return ++impl_->last_reader; }
+std::uint64_t Engine::new_reader() { return impl_->pieces->new_reader(); }
 
-void Engine::forget_reader(std::uint64_t reader) {
-    if (reader == 0) return;
-    impl_->move_window(reader, {}, {});
-    // Its reads still waiting: nobody wants their bytes now.
-    std::vector<Impl::PendingRead> gone;
-    for (auto it = impl_->reads.begin(); it != impl_->reads.end();) {
-        if (it->reader == reader) {
-            gone.push_back(std::move(*it));
-            it = impl_->reads.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (auto& r : gone) {
-        for (int p = r.first; p <= r.last; ++p) impl_->release(r.handle, p, false);
-        r.done("", "the reader went away");
-    }
-}
+void Engine::forget_reader(std::uint64_t reader) { impl_->pieces->forget_reader(reader); }
 
 std::optional<TorrentFacts> Engine::facts(const std::string& id) const {
     auto it = impl_->torrents.find(id);

@@ -70,6 +70,9 @@ struct ReadRequest {
     std::int64_t readahead = 0;  // bytes
     double byte_rate = 0;        // the media's, bytes/s; 0 when unknown
     std::uint64_t reader = 0;    // whose read-ahead it is (0: nobody's)
+    // Answer with the first bytes as soon as their piece is there (at
+    // least one byte, at most `length`), not only once all of them are.
+    bool partial = false;
 };
 
 // Bytes read from a torrent, or why not.
