@@ -18,7 +18,9 @@ pyenv `python3` on PATH usually lacks it.
       "ADDED <unix time just before add_torrent>" and "URL <url>".
       The server answers GET/HEAD with Range on the torrent's largest file:
       the headers once the metadata is there, then each piece's bytes as
-      soon as libtorrent has that piece (have_piece). No deadlines and no
+      soon as libtorrent has that piece (have_piece), read with read_piece
+      (a verified piece may still sit in libtorrent's write buffer, so the
+      file on disk is no source for it yet). No deadlines and no
       priorities: the pieces come in the order sequential download fetches
       them. Prints "COMPLETE <seconds since add>" when every piece is there.
       Each request is logged on stderr with its range, the seconds until its
@@ -121,6 +123,22 @@ class Torrent:
         self.handle = None
         self.cond = threading.Condition()
         self.save = None
+        self.pieces = {}  # piece -> bytes from read_piece_alert, the last few
+
+    def read(self, h, piece, limit):
+        """The verified piece's bytes through libtorrent, or None."""
+        if piece not in self.pieces:
+            h.read_piece(piece)
+            if not self.wait(lambda: piece in self.pieces, limit):
+                return None
+        return self.pieces[piece]
+
+    def got_piece(self, piece, data):
+        with self.cond:
+            self.pieces[piece] = data
+            while len(self.pieces) > 16:
+                self.pieces.pop(next(iter(self.pieces)))
+            self.cond.notify_all()
 
     def notify(self):
         with self.cond:
@@ -188,20 +206,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if head:
             return
-        sent, t_first, f = 0, None, None
-        path = os.path.join(TORRENT.save, fs.file_path(fi))
+        sent, t_first = 0, None
         try:
             pos = start
             while pos <= end:
                 piece = (base + pos) // plen
                 if not TORRENT.wait(lambda: h.have_piece(piece), PIECE_WAIT):
                     break  # never send bytes we do not have: drop the connection
-                if f is None:  # libtorrent creates the file with its first piece
-                    f = open(path, "rb")
+                data = TORRENT.read(h, piece, PIECE_WAIT)
                 upto = min(end + 1, (piece + 1) * plen - base)
-                f.seek(pos)
-                buf = f.read(upto - pos)
-                if len(buf) != upto - pos:
+                buf = None if data is None else data[base + pos - piece * plen:base + upto - piece * plen]
+                if buf is None or len(buf) != upto - pos:
                     break
                 self.wfile.write(buf)
                 if t_first is None:
@@ -211,8 +226,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            if f is not None:
-                f.close()
             sys.stderr.write("%.3f %s %s first_byte_after=%s sent=%d\n" % (
                 time.time(), self.command, rng or "(whole)",
                 "%.3f" % (t_first - t_req) if t_first else "-", sent))
@@ -232,7 +245,8 @@ def stream(args):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     # piece_progress: piece_finished_alert wakes the requests waiting for that piece
     ses = session_for(ip, {"alert_mask": lt.alert_category.status | lt.alert_category.error
-                                         | lt.alert_category.piece_progress})
+                                         | lt.alert_category.piece_progress
+                                         | lt.alert_category.storage})
     wait_listening(ses, ip)
     atp = lt.parse_magnet_uri(src)
     atp.save_path = save
@@ -248,6 +262,9 @@ def stream(args):
     complete = False
     while not stop and time.time() - t0 < max_s:
         alerts = ses.pop_alerts()
+        for a in alerts:
+            if isinstance(a, lt.read_piece_alert) and not a.error.value():
+                TORRENT.got_piece(a.piece, bytes(a.buffer))
         if any(isinstance(a, (lt.piece_finished_alert, lt.metadata_received_alert)) for a in alerts):
             TORRENT.notify()
         if not complete and any(isinstance(a, lt.torrent_finished_alert) for a in alerts):
