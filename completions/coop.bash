@@ -1,5 +1,5 @@
 # bash completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch and coop-stream, and the agent coopd(8).                  -*- shell-script -*-
+# coop-fetch, coop-stream and coop-group, and the agent coopd(8).                  -*- shell-script -*-
 #
 # Installed as share/bash-completion/completions/coop; source it by hand to
 # try it: . completions/coop.bash
@@ -9,17 +9,33 @@
 # Options of each command; options that take a value are also listed in
 # _coop_takes_value.
 _coop_opts_agent="--help"
-_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --stream-port --log-level --json"
+_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --json"
 _coop_opts_agent_stop="--help --json"
 _coop_opts_agent_status="--help --json"
-_coop_opts_share="--help --list --stop --tracker --v1 --json"
+_coop_opts_share="--help --list --stop --tracker --v1 --group --title --tag --json"
 _coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
 _coop_opts_stream="--help --file --player -o --output --start --peer --pause-on-quit --info --stats --json"
-_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --log-level"
+_coop_opts_group="--help"
+_coop_opts_group_create="--help --topic --open --closed --about --json"
+_coop_opts_group_list="--help --json"
+_coop_opts_group_show="--help --json"
+_coop_opts_group_invite="--help --expires --uses --json"
+_coop_opts_group_join="--help --wait --json"
+_coop_opts_group_leave="--help --json"
+_coop_opts_group_members="--help --json"
+_coop_opts_group_find="--help --wait --json"
+_coop_opts_group_post="--help --json"
+_coop_opts_group_log="--help -f --follow -n --limit --kind --json"
+_coop_opts_group_chat="--help"
+_coop_opts_group_catalog="--help --tag --all --json"
+_coop_opts_group_retract="--help --json"
+_coop_group_subcommands="create list show invite join leave members find post log chat catalog retract"
+_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level"
 
 _coop_takes_value() {
     case $1 in
-        --listen | --peer | --upload-limit | --download-limit | --stream-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
+        --listen | --peer | --upload-limit | --download-limit | --stream-port | --overlay-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
+        --group | --title | --tag | --topic | --about | --expires | --uses | --wait | -n | --limit | --kind) return 0 ;;
     esac
     return 1
 }
@@ -49,19 +65,20 @@ _coop_files() {
 _coop_commands() {
     local others
     others=$(compgen -c coop- 2>/dev/null | sed -n 's/^coop-//p' | sort -u |
-        grep -vxE 'agent|share|fetch|stream|help')
-    _coop_reply agent share fetch stream ${1:-} $others
+        grep -vxE 'agent|share|fetch|stream|group|help')
+    _coop_reply agent share fetch stream group ${1:-} $others
 }
 
 # _coop_command NAME FIRST: complete the arguments of command NAME (agent,
-# share, fetch, coopd), whose first argument is COMP_WORDS[FIRST].
+# share, fetch, stream, group, coopd), whose first argument is COMP_WORDS[FIRST].
 _coop_command() {
     local name=$1 first=$2 sub="" i word after_dashdash=""
-    # The agent's subcommand is its first word that is not an option.
+    # The subcommand of agent and group is their first word that is not an
+    # option.
     for ((i = first; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         [ "$word" = -- ] && after_dashdash=1
-        if [ "$name" = agent ] && [ -z "$sub" ] && [[ $word != -* ]]; then
+        if { [ "$name" = agent ] || [ "$name" = group ]; } && [ -z "$sub" ] && [[ $word != -* ]]; then
             sub=$word
         fi
     done
@@ -90,6 +107,8 @@ _coop_command() {
         case $opt in
             --log-level) _coop_reply trace debug info warn error off ;;
             --player) _coop_reply auto mpv ffplay none ;;
+            --uses) _coop_reply 1 0 ;;
+            --kind) _coop_reply post join leave share retract genesis ;;
             -o | --output)
                 if [ "$name" = stream ]; then _coop_files all; else _coop_files dirs; fi ;;
             *) COMPREPLY=() ;;  # ADDR:PORT, RATE, PORT, TIME, ID, URL: nothing to offer
@@ -110,6 +129,11 @@ _coop_command() {
             share) _coop_reply $_coop_opts_share ;;
             fetch) _coop_reply $_coop_opts_fetch ;;
             stream) _coop_reply $_coop_opts_stream ;;
+            group)
+                local group_opts=_coop_opts_group${sub:+_$sub}
+                [[ " $_coop_group_subcommands " == *" $sub "* ]] || group_opts=_coop_opts_group
+                _coop_reply ${!group_opts}
+                ;;
             coopd) _coop_reply $_coop_opts_coopd ;;
         esac
         return
@@ -117,6 +141,7 @@ _coop_command() {
 
     case $name in
         agent) [ -n "$sub" ] || _coop_reply start stop status ;;
+        group) [ -n "$sub" ] || _coop_reply $_coop_group_subcommands ;;  # then G, TAG, TOKEN: nothing to offer
         share) _coop_files all ;;       # PATH...
         fetch | stream) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
     esac
@@ -132,6 +157,7 @@ _coop() {
         coop-share) _coop_command share 1; return ;;
         coop-fetch) _coop_command fetch 1; return ;;
         coop-stream) _coop_command stream 1; return ;;
+        coop-group) _coop_command group 1; return ;;
         coopd) _coop_command coopd 1; return ;;
     esac
 
@@ -144,11 +170,11 @@ _coop() {
         return
     fi
     case ${COMP_WORDS[1]} in
-        agent | share | fetch | stream) _coop_command "${COMP_WORDS[1]}" 2 ;;
+        agent | share | fetch | stream | group) _coop_command "${COMP_WORDS[1]}" 2 ;;
         help) [ "$COMP_CWORD" -eq 2 ] && _coop_commands ;;
         -*) ;;
         *) _coop_files all ;;  # another coop-* command: its arguments are its own
     esac
 }
 
-complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coopd
+complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coop-group coopd

@@ -1,5 +1,5 @@
 # fish completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch and coop-stream, and the agent coopd(8).
+# coop-fetch, coop-stream and coop-group, and the agent coopd(8).
 #
 # Keep in step with the programs' --help (tests/integration/docs_in_step.sh).
 
@@ -42,10 +42,21 @@ function __coop_agent_needs_sub
     and not contains -- status $args
 end
 
+# `coop group <TAB>`: no subcommand yet.
+set -g __coop_group_subcommands create list show invite join leave members find post log chat catalog retract
+function __coop_group_needs_sub
+    set -l args (__coop_args)
+    test "$args[1]" = group; or return 1
+    for sub in $__coop_group_subcommands
+        contains -- $sub $args[2..-1]; and return 1
+    end
+    return 0
+end
+
 # Other coop-* commands on PATH.
 function __coop_other_commands
     for c in (complete -C 'coop-' | string replace -r '\t.*' '' | string replace -r '^coop-' '')
-        contains -- $c agent share fetch stream; or echo $c
+        contains -- $c agent share fetch stream group; or echo $c
     end
 end
 
@@ -56,11 +67,12 @@ complete -c coop -n __coop_needs_command -a agent -d 'start, stop and inspect th
 complete -c coop -n __coop_needs_command -a share -d 'share files or folders and print their magnet links'
 complete -c coop -n __coop_needs_command -a fetch -d 'download a magnet link, .torrent or id, verified'
 complete -c coop -n __coop_needs_command -a stream -d 'play a video while it downloads, or pipe its bytes'
+complete -c coop -n __coop_needs_command -a group -d 'groups: chat and a shared catalog, kept by every member'
 complete -c coop -n __coop_needs_command -a help -d 'print the help of a command'
 complete -c coop -n __coop_needs_command -a '(__coop_other_commands)' -d 'coop command'
-complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream (__coop_other_commands)'
+complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream group (__coop_other_commands)'
 
-for program in coop coop-agent coop-share coop-fetch coop-stream
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
     complete -c $program -f
 
     # coop agent
@@ -75,6 +87,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -n '__coop_is agent start' -l upload-limit -x -d 'upload limit in bytes/s, e.g. 500K or 2M (0 = none)'
     complete -c $program -n '__coop_is agent start' -l download-limit -x -d 'download limit in bytes/s, e.g. 500K or 2M (0 = none)'
     complete -c $program -n '__coop_is agent start' -l stream-port -x -d 'port of the stream server on 127.0.0.1 (default 0: any free one)'
+    complete -c $program -n '__coop_is agent start' -l overlay-port -x -d 'port for links from other agents, on the --listen address (default 0: a free one, kept)'
     complete -c $program -n '__coop_is agent start' -l log-level -x -a 'trace debug info warn error off' -d 'log detail in COOP_HOME/coopd.log'
     complete -c $program -n '__coop_is agent start' -l json -d 'print the status of the agent as JSON'
     complete -c $program -n '__coop_is agent stop' -l json -d 'print the result as JSON'
@@ -87,6 +100,9 @@ for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -n '__coop_is share' -l stop -x -d 'stop seeding the share with this id (a prefix will do)'
     complete -c $program -n '__coop_is share' -l tracker -x -d 'announce URL to put in the torrent and magnet (repeat)'
     complete -c $program -n '__coop_is share' -l v1 -d 'make a v1-only torrent for clients without v2 support'
+    complete -c $program -n '__coop_is share' -l group -x -d "also add each share to a group's catalog (name or id prefix)"
+    complete -c $program -n '__coop_is share' -l title -x -d 'the title of the catalog entry (default: the file or folder name)'
+    complete -c $program -n '__coop_is share' -l tag -x -d 'a tag for the catalog entry (repeat)'
     complete -c $program -n '__coop_is share' -l json -d 'print JSON (one object per share) instead of text'
 
     # coop stream SOURCE
@@ -113,6 +129,49 @@ for program in coop coop-agent coop-share coop-fetch coop-stream
     complete -c $program -n '__coop_is fetch' -l json -d 'print JSON lines (progress events, then the result)'
 end
 
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
+    # coop group SUBCOMMAND
+    complete -c $program -n '__coop_is group' -s h -l help -d 'print help and exit'
+    complete -c $program -n __coop_group_needs_sub -a create -d 'create a group and become its first member'
+    complete -c $program -n __coop_group_needs_sub -a list -d 'list the groups this agent is in or joining'
+    complete -c $program -n __coop_group_needs_sub -a show -d 'show a group: members, who is online, catalog size, heads'
+    complete -c $program -n __coop_group_needs_sub -a invite -d 'make an invite token and print it alone on stdout'
+    complete -c $program -n __coop_group_needs_sub -a join -d 'join with an invite token, or an open group by id'
+    complete -c $program -n __coop_group_needs_sub -a leave -d 'leave a group'
+    complete -c $program -n __coop_group_needs_sub -a members -d "list a group's members and who is online"
+    complete -c $program -n __coop_group_needs_sub -a find -d 'find open groups about TAG on the DHT'
+    complete -c $program -n __coop_group_needs_sub -a post -d 'post a chat message to a group'
+    complete -c $program -n __coop_group_needs_sub -a log -d "print a group's chat and events; --follow for new ones"
+    complete -c $program -n __coop_group_needs_sub -a chat -d 'chat in a group: messages arrive above the line you type'
+    complete -c $program -n __coop_group_needs_sub -a catalog -d "list a group's shared catalog"
+    complete -c $program -n __coop_group_needs_sub -a retract -d 'withdraw a catalog entry you shared'
+    complete -c $program -n '__coop_is group create' -l topic -x -d 'an interest tag coop group find finds the group by (repeat)'
+    complete -c $program -n '__coop_is group create' -l open -d 'anyone may join, and the group is announced under its topics'
+    complete -c $program -n '__coop_is group create' -l closed -d 'members join by invite only (the default)'
+    complete -c $program -n '__coop_is group create' -l about -x -d 'what the group is about'
+    complete -c $program -n '__coop_is group create' -l json -d 'print the new group as JSON'
+    complete -c $program -n '__coop_is group list' -l json -d 'print the groups as JSON'
+    complete -c $program -n '__coop_is group show' -l json -d 'print the group as JSON'
+    complete -c $program -n '__coop_is group invite' -l expires -x -d 'how long the invite works, like 30m, 1h, 2d; 0 = never'
+    complete -c $program -n '__coop_is group invite' -l uses -x -a '1 0' -d '1: one person may join with it; 0: any number'
+    complete -c $program -n '__coop_is group invite' -l json -d 'print the invite as JSON'
+    complete -c $program -n '__coop_is group join' -l wait -x -d "wait at most DUR for the group's log (default 30s)"
+    complete -c $program -n '__coop_is group join' -l json -d 'print JSON lines (progress, then the result)'
+    complete -c $program -n '__coop_is group leave' -l json -d 'print the result as JSON'
+    complete -c $program -n '__coop_is group members' -l json -d 'print the members as JSON'
+    complete -c $program -n '__coop_is group find' -l wait -x -d 'look for DUR before answering (default 5s)'
+    complete -c $program -n '__coop_is group find' -l json -d 'print the groups found as JSON'
+    complete -c $program -n '__coop_is group post' -l json -d 'print the new event as JSON'
+    complete -c $program -n '__coop_is group log' -s f -l follow -d 'go on printing events as they arrive'
+    complete -c $program -n '__coop_is group log' -s n -l limit -x -d 'print the last N events (default 100)'
+    complete -c $program -n '__coop_is group log' -l kind -x -a 'post join leave share retract genesis' -d 'only events of this kind (repeat)'
+    complete -c $program -n '__coop_is group log' -l json -d 'print one JSON object per event, one a line'
+    complete -c $program -n '__coop_is group catalog' -l tag -x -d 'only entries with this tag'
+    complete -c $program -n '__coop_is group catalog' -l all -d 'also list retracted entries'
+    complete -c $program -n '__coop_is group catalog' -l json -d 'print the entries as JSON'
+    complete -c $program -n '__coop_is group retract' -l json -d 'print the result as JSON'
+end
+
 # coopd, the agent
 complete -c coopd -f
 complete -c coopd -s h -l help -d 'print help and exit'
@@ -124,4 +183,5 @@ complete -c coopd -l public -d 'undo a saved --no-public'
 complete -c coopd -l upload-limit -x -d 'upload limit in bytes/s (K, M, G suffixes; 0 = none)'
 complete -c coopd -l download-limit -x -d 'download limit in bytes/s (K, M, G suffixes; 0 = none)'
 complete -c coopd -l stream-port -x -d 'port of the stream server on 127.0.0.1 (0 picks a free one)'
+complete -c coopd -l overlay-port -x -d 'port for links from other agents, on the --listen address (0 picks a free one and keeps it)'
 complete -c coopd -l log-level -x -a 'trace debug info warn error off' -d 'log detail in COOP_HOME/coopd.log'

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     auto* start_cmd = app.add_subcommand("start", "start the agent in the background; returns once it answers");
-    std::string listen, upload, download, log_level, stream_port;
+    std::string listen, upload, download, log_level, stream_port, overlay_port;
     std::vector<std::string> peers;
     bool no_public = false, is_public = false, start_json = false;
     start_cmd->add_option("--listen", listen, "ADDR:PORT to listen on; port 0 picks a free one (default 0.0.0.0:6881)");
@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
     start_cmd->add_option("--upload-limit", upload, "upload limit in bytes/s, e.g. 500K or 2M (0 = none)");
     start_cmd->add_option("--download-limit", download, "download limit in bytes/s, e.g. 500K or 2M (0 = none)");
     start_cmd->add_option("--stream-port", stream_port, "port of the stream server on 127.0.0.1 (default 0: any free one)");
+    start_cmd->add_option("--overlay-port", overlay_port,
+                          "port for links from other agents, on the --listen address (default 0: a free one, kept)");
     start_cmd->add_option("--log-level", log_level, "log detail in COOP_HOME/coopd.log")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     start_cmd->add_flag("--json", start_json, "print the agent's status as JSON");
@@ -126,6 +128,7 @@ int main(int argc, char** argv) {
             if (!download.empty()) args.insert(args.end(), {"--download-limit", download});
             if (!log_level.empty()) args.insert(args.end(), {"--log-level", log_level});
             if (!stream_port.empty()) args.insert(args.end(), {"--stream-port", stream_port});
+            if (!overlay_port.empty()) args.insert(args.end(), {"--overlay-port", overlay_port});
             return start(args, start_json);
         }
         if (*stop_cmd) return stop(stop_json);

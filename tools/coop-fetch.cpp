@@ -38,8 +38,9 @@ int list(coop::rpc::Client& client, bool as_json) {
     return cli::ok;
 }
 
-// Magnets, hex ids and info-hashes go to the agent as they are; anything
-// else names a .torrent file, which the agent reads by absolute path.
+// Magnets, hex ids (of transfers and catalog entries) and info-hashes go to
+// the agent as they are, for it to tell apart; anything else names a
+// .torrent file, which the agent reads by absolute path.
 std::string source_of(const std::string& given) {
     if (given.rfind("magnet:", 0) == 0) return given;
     std::error_code ec;
@@ -102,9 +103,9 @@ int main(int argc, char** argv) {
     std::string source, out_dir;
     std::vector<std::string> peers;
     bool detach = false, no_seed = false, as_json = false, do_list = false;
-    app.add_option("SOURCE", source, "magnet link, .torrent file, hex info-hash, or the id of a known share or download");
+    app.add_option("SOURCE", source, "magnet link, .torrent file, hex info-hash, or the id (prefix) of a known share, download or group catalog entry");
     app.add_option("-o,--output", out_dir, "folder to download into (default COOP_HOME/downloads)");
-    app.add_option("--peer", peers, "ADDR:PORT of a peer that has it (repeat)");
+    app.add_option("--peer", peers, "ADDR:PORT of a peer that has it (repeat)")->allow_extra_args(false);
     app.add_flag("--detach", detach, "start the download in the agent and return at once");
     app.add_flag("--no-seed", no_seed, "stop seeding once the download is complete");
     app.add_flag("--list", do_list, "list downloads with progress and state");

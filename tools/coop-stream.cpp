@@ -140,13 +140,13 @@ int main(int argc, char** argv) {
     std::string source, file, player = "auto", output, start_text;
     std::vector<std::string> peers;
     bool as_json = false, info = false, stats = false, pause_on_quit = false;
-    app.add_option("SOURCE", source, "magnet link, .torrent file, hex info-hash, or the id of a known share or download");
+    app.add_option("SOURCE", source, "magnet link, .torrent file, hex info-hash, or the id (prefix) of a known share, download or group catalog entry");
     app.add_option("--file", file, "which file of a multi-file torrent: its number (from 0) or name (default: the largest playable)");
     app.add_option("--player", player, "auto (mpv, else ffplay), mpv, ffplay, or none to print the stream URL")
         ->check(CLI::IsMember({"auto", "mpv", "ffplay", "none"}));
     app.add_option("-o,--output", output, "write the file's bytes in order to PATH, or to stdout with -o -");
     app.add_option("--start", start_text, "start playing at TIME: seconds, M:SS or H:MM:SS (its pieces come first)");
-    app.add_option("--peer", peers, "ADDR:PORT of a peer that has it (repeat)");
+    app.add_option("--peer", peers, "ADDR:PORT of a peer that has it (repeat)")->allow_extra_args(false);
     app.add_flag("--pause-on-quit", pause_on_quit,
                  "when the player quits or crashes before the file is complete, pause its download (default: it goes on and seeds)");
     app.add_flag("--info", info, "print what FFmpeg reads of the file (container, duration, bitrate, codecs) and exit");
@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
         if (!source.empty() || info) return usage("--stats takes no SOURCE and no --info; run coop stream --stats");
         return cli::guarded(program, [&] { return show_stats(as_json); });
     }
-    if (source.empty()) return usage("SOURCE is required: a magnet link, .torrent file, info-hash or transfer id (or use --stats)");
+    if (source.empty()) return usage("SOURCE is required: a magnet link, .torrent file, info-hash, or a transfer or catalog entry id (or use --stats)");
     double start = 0;
     if (!start_text.empty()) {
         const auto t = coop::parse_time(start_text);

@@ -28,6 +28,7 @@ constexpr Command commands[] = {
     {"share", "share files or folders over BitTorrent and print their magnet links"},
     {"fetch", "download a magnet link, .torrent or id, verified, with progress"},
     {"stream", "play a video while it downloads (mpv, ffplay), or pipe its bytes"},
+    {"group", "groups: chat and a shared catalog, kept by every member, found by interest"},
 };
 
 std::vector<std::filesystem::path> search_dirs() {
@@ -72,7 +73,8 @@ std::set<std::string> other_commands() {
 void usage(std::ostream& out) {
     out << "usage: coop [--version] [--help] COMMAND [ARGS...]\n\n"
            "coop is a peer-to-peer media network: share, fetch and stream over BitTorrent,\n"
-           "with one background agent (coopd) per COOP_HOME doing the work.\n\n"
+           "talk and share in groups, with one background agent (coopd) per COOP_HOME\n"
+           "doing the work.\n\n"
            "commands:\n";
     for (const auto& c : commands) out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
     const auto others = other_commands();

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
     CLI::App app{"coopd: the coop agent, one per COOP_HOME; commands talk to it over COOP_HOME/agent.sock", "coopd"};
     app.set_version_flag("--version", std::string("coopd ") + coop::version);
     coop::agent::RunOptions run;
-    std::string listen, upload, download, log_level, stream_port;
+    std::string listen, upload, download, log_level, stream_port, overlay_port;
     std::vector<std::string> peers;
     bool no_public = false, is_public = false;
     app.add_option("--listen", listen, "ADDR:PORT to listen on (port 0 picks a free one)");
@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     app.add_option("--upload-limit", upload, "upload limit in bytes/s (K, M, G suffixes; 0 = none)");
     app.add_option("--download-limit", download, "download limit in bytes/s (K, M, G suffixes; 0 = none)");
     app.add_option("--stream-port", stream_port, "port of the stream server on 127.0.0.1 (0 picks a free one)");
+    app.add_option("--overlay-port", overlay_port,
+                   "port for links from other agents, on the --listen address (0 picks a free one and keeps it)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     app.add_option("--ready-fd", run.ready_fd, "report readiness on this file descriptor");
@@ -35,5 +37,6 @@ int main(int argc, char** argv) {
     if (!download.empty()) o.download_limit = download;
     if (!log_level.empty()) o.log_level = log_level;
     if (!stream_port.empty()) o.stream_port = stream_port;
+    if (!overlay_port.empty()) o.overlay_port = overlay_port;
     return coop::cli::guarded("coopd", [&] { return coop::agent::run_agent(coop::Home::resolve(), run); });
 }

@@ -14,6 +14,8 @@
 #include <iostream>
 
 #include "core/agent/engine/engine.hpp"
+#include "core/agent/groups.hpp"
+#include "core/agent/overlay_node.hpp"
 #include "core/agent/rpc_server.hpp"
 #include "core/agent/streams.hpp"
 #include "core/agent/transfers.hpp"
@@ -148,12 +150,29 @@ int run_agent(const Home& home, const RunOptions& options) {
     Streams streams(io, engine, transfers);
     streams.register_methods(server);
 
+    // The overlay listens beside BitTorrent, on the same address.
+    OverlayOptions overlay_options;
+    overlay_options.listen = Endpoint{config.listen.address, static_cast<std::uint16_t>(settings.overlay_port)};
+    overlay_options.link.max_frame_bytes = group::sync::max_frame_bytes;
+    OverlayNode overlay(io, identity, overlay_options);
+    TopicDirectory topics;
+    topics.announce = [&](const std::string& topic, int port) { engine.announce_topic(topic, port); };
+    topics.withdraw = [&](const std::string& topic) { engine.withdraw_topic(topic); };
+    topics.lookup = [&](const std::string& topic, std::function<void(std::vector<Endpoint>)> found,
+                        std::function<void()> done) { engine.lookup_topic(topic, std::move(found), std::move(done)); };
+    Groups groups(io, *store, identity, overlay, std::move(topics));
+    overlay.set_handler(&groups);
+    groups.register_methods(server);
+    transfers.set_catalog([&](const std::string& prefix) { return groups.catalog_magnet(prefix); });
+
     bool stopping = false;
     int exit_code = 0;
     auto shutdown = [&](const std::string& why) {
         if (std::exchange(stopping, true)) return;
         spdlog::info("shutting down: {}", why);
         server.close();
+        groups.close();
+        overlay.close();
         streams.close();
         transfers.stop();
         engine.shutdown([&](std::string state) {
@@ -179,7 +198,9 @@ int run_agent(const Home& home, const RunOptions& options) {
                      {"download_limit", settings.download_limit},
                      {"stream_port", settings.stream_port},
                      {"refused_connections", server.refused()},
-                     {"ffmpeg", media::ffmpeg_version()}});
+                     {"ffmpeg", media::ffmpeg_version()},
+                     {"overlay", groups.overlay_status()},
+                     {"sync", groups.sync_status()}});
     });
     server.handle("agent.stop", [&](const std::shared_ptr<Call>& call) {
         call->reply(nlohmann::json::object());
@@ -201,6 +222,10 @@ int run_agent(const Home& home, const RunOptions& options) {
         try {
             server.listen();
             streams.listen(settings.stream_port);
+            overlay.start();
+            // Kept from now on: the addresses in invites stay valid across restarts.
+            if (settings.overlay_port == 0) settings.overlay_port = overlay.endpoint().port;
+            groups.start();
         } catch (const std::exception& e) {
             exit_code = fail(e.what());
             stopping = true;
@@ -211,8 +236,9 @@ int run_agent(const Home& home, const RunOptions& options) {
         // not make every later start fail the same way.
         store->put("settings", settings.to_json().dump());
         transfers.restore();
-        spdlog::info("coopd {} ready: peer id {}, listening on {}, COOP_HOME {}", coop::version, identity.peer_id(),
-                     engine.listen_endpoint().to_string(), home.root().string());
+        spdlog::info("coopd {} ready: peer id {}, listening on {} (overlay {}), COOP_HOME {}", coop::version,
+                     identity.peer_id(), engine.listen_endpoint().to_string(), overlay.endpoint().to_string(),
+                     home.root().string());
         readiness.report("ok");
     });
 
@@ -227,6 +253,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         }
     }
     server.close();
+    overlay.set_handler(nullptr);
     spdlog::info("stopped");
     ::close(lock);
     return exit_code;

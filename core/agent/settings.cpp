@@ -16,6 +16,8 @@ Settings Settings::from_json(const nlohmann::json& j) {
     s.download_limit = j.value("download_limit", s.download_limit);
     s.log_level = j.value("log_level", s.log_level);
     s.stream_port = j.value("stream_port", s.stream_port);
+    s.overlay_port = j.value("overlay_port", s.overlay_port);
+    if (s.overlay_port < 0 || s.overlay_port > 65535) s.overlay_port = 0;  // a hand-edited store
     return s;
 }
 
@@ -23,7 +25,7 @@ nlohmann::json Settings::to_json() const {
     return {{"listen", listen},          {"peers", peers},
             {"no_public", no_public},    {"upload_limit", upload_limit},
             {"download_limit", download_limit}, {"log_level", log_level},
-            {"stream_port", stream_port}};
+            {"stream_port", stream_port},       {"overlay_port", overlay_port}};
 }
 
 namespace {
@@ -32,6 +34,14 @@ std::int64_t rate(const std::string& flag, const std::string& text) {
     auto v = parse_size(text);
     if (!v) throw std::runtime_error(flag + " '" + text + "' is not a rate like 500K or 2M (bytes per second)");
     return *v;
+}
+
+int port(const std::string& flag, const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(text) > 65535)
+        throw std::runtime_error(flag + " '" + text + "' is not a port number (0 to 65535; 0 picks a free one)");
+    return std::stoi(text);
 }
 
 void check_endpoint(const std::string& flag, const std::string& text) {
@@ -54,14 +64,8 @@ void SettingsOverride::apply(Settings& s) const {
     if (upload_limit) s.upload_limit = rate("--upload-limit", *upload_limit);
     if (download_limit) s.download_limit = rate("--download-limit", *download_limit);
     if (log_level) s.log_level = *log_level;
-    if (stream_port) {
-        const auto& text = *stream_port;
-        const bool digits = !text.empty() && text.size() <= 5 &&
-                            text.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits || std::stoi(text) > 65535)
-            throw std::runtime_error("--stream-port '" + text + "' is not a port number (0 to 65535; 0 picks a free one)");
-        s.stream_port = std::stoi(text);
-    }
+    if (stream_port) s.stream_port = port("--stream-port", *stream_port);
+    if (overlay_port) s.overlay_port = port("--overlay-port", *overlay_port);
 }
 
 }  // namespace coop::agent

@@ -17,6 +17,9 @@ struct Settings {
     std::int64_t upload_limit = 0;    // bytes/s, 0 = unlimited
     std::int64_t download_limit = 0;  // bytes/s, 0 = unlimited
     int stream_port = 0;              // the stream server's port on 127.0.0.1, 0 = any free one
+    // The overlay's port, on the listen address; 0 = any free one, picked
+    // on the first start and then kept here.
+    int overlay_port = 0;
     std::string log_level = "info";
 
     static Settings from_json(const nlohmann::json& j);
@@ -31,6 +34,7 @@ struct SettingsOverride {
     std::optional<std::string> upload_limit;    // "2M", "500K", "0"
     std::optional<std::string> download_limit;
     std::optional<std::string> stream_port;
+    std::optional<std::string> overlay_port;
     std::optional<std::string> log_level;
 
     // Throws std::runtime_error naming the bad option.

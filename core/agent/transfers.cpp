@@ -308,10 +308,16 @@ Transfer Transfers::source_to_transfer(const std::string& source) {
             buf << in.rdbuf();
             if (!in) throw RpcFailure(rpc::io_error, "cannot read " + source);
             facts = Engine::inspect_torrent(buf.str());
-        } else if (is_hex(source) && (source.size() == 40 || source.size() == 64)) {
-            facts = Engine::inspect_magnet(Engine::magnet_of_info_hash(lower(source)));
         } else if (is_hex(source)) {
-            return resolve(source, std::nullopt);
+            const std::string hex = lower(source);
+            std::optional<std::string> entry;
+            if (catalog_ && store_.by_id_prefix(hex).empty()) entry = catalog_(hex);
+            if (entry)
+                facts = Engine::inspect_magnet(*entry);
+            else if (hex.size() == 40 || hex.size() == 64)
+                facts = Engine::inspect_magnet(Engine::magnet_of_info_hash(hex));
+            else
+                return resolve(source, std::nullopt);
         } else {
             throw RpcFailure(rpc::bad_input, "'" + source + "' is not a magnet link, a .torrent file, an info-hash or a known id");
         }

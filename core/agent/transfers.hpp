@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +30,10 @@ public:
     // What the engine must tell us; wire these before the engine starts.
     EngineEvents engine_events();
     void attach(Engine& engine) { engine_ = &engine; }
+    // A group catalog entry's id (prefix) as a source: its magnet, or
+    // nullopt if no entry has it. Asked only when no transfer id matches.
+    using CatalogLookup = std::function<std::optional<std::string>(const std::string& prefix)>;
+    void set_catalog(CatalogLookup lookup) { catalog_ = std::move(lookup); }
 
     void register_methods(RpcServer& server);
     // Adds (or resumes) a download from fetch.add-style params {source,
@@ -81,6 +87,7 @@ private:
     Store& store_;
     Home home_;
     Engine* engine_ = nullptr;
+    CatalogLookup catalog_;
     boost::asio::thread_pool hashing_{1};
     boost::asio::steady_timer progress_timer_;
     std::multimap<std::string, Watch> watches_;  // by transfer id

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,15 +16,38 @@ namespace coop::group {
 
 struct AddResult {
     enum class Status { accepted, duplicate, missing_parents, rejected };
+    // Which rule refused an event (or kept it waiting): for callers and
+    // counters, which must not parse `reason`. Numbers are only in-process.
+    enum class Reason : std::uint8_t {
+        none,             // accepted or duplicate
+        malformed,        // parents unsorted or absent, a malformed genesis
+        oversize,         // a body or parent list past its bound
+        unknown_group,    // another group's event, or another group's genesis
+        bad_signature,    // forged: the author did not sign this
+        missing_parent,   // missing_parents: it waits for them
+        bad_sequence,     // not the next of its author's chain
+        time_before_parent,
+        from_the_future,  // stamped past the receiver's clock + max_future_ms
+        cycle,            // names itself; cannot be written (ids hash parents), checked anyway
+        not_member,       // the log never says this (membership is the fold's): for callers that judge it
+    };
     Status status = Status::rejected;
     Id id{};                  // the event's id; zero if refused before hashing
     std::vector<Id> missing;  // missing_parents: the parents to pull, ascending
     std::string reason;       // rejected: one line, e.g. "bad signature"
+    Reason cause = Reason::none;
 
     bool accepted() const { return status == Status::accepted; }
 };
+inline constexpr std::size_t add_reason_count = 11;
 
 const char* to_string(AddResult::Status status);
+// "bad_signature": a key for counters.
+const char* to_string(AddResult::Reason reason);
+
+// How far past the receiver's clock an event may be stamped (clocks differ,
+// but not by this much). Later ones are refused until that time comes.
+inline constexpr std::int64_t max_future_ms = 10 * 60 * 1000;
 
 class GroupLog {
 public:
@@ -45,11 +69,23 @@ public:
     const Id& group() const { return group_; }
 
     // Checks, in order: shape and bounds, duplicate, group, signature,
-    // parents present, the author's chain, time. Cost besides the one hash
-    // and one ed25519 verify: a few map lookups per parent.
-    AddResult add(const Event& event);
+    // time (only given `now_ms`, the receiver's clock in ms since the
+    // epoch: events from peers get it, events from our own store do not),
+    // parents present, the author's chain, time after the parents. Cost
+    // besides the one hash and one ed25519 verify: a few map lookups per
+    // parent.
+    AddResult add(const Event& event, std::optional<std::int64_t> now_ms = std::nullopt);
     // add() for each, in order; one result each.
-    std::vector<AddResult> add_all(const std::vector<Event>& events);
+    std::vector<AddResult> add_all(const std::vector<Event>& events,
+                                   std::optional<std::int64_t> now_ms = std::nullopt);
+    // Our own next event (next_for at now_ms), signed here with `author`
+    // and added without verifying the signature just made. Everything else
+    // goes through add().
+    struct Appended {
+        AddResult result;
+        Event event;
+    };
+    Appended append(const coop::Identity& author, Kind kind, std::string body, std::int64_t now_ms);
     // The checks that need no other event: shape and bounds, id, signature.
     // "accepted" here means it passed them. For benchmarks and early
     // refusal of hostile frames.
@@ -65,7 +101,8 @@ public:
     // Events the holder of `theirs` lacks, parents first, at most `limit`.
     // Any prefix of the answer can be added in order without waiting. (Of
     // a fork, a peer whose frontier passed the fork's seq gets neither side:
-    // heads exchange finds it.)
+    // heads exchange finds it.) Costs O(authors + limit) log, not the log's
+    // size: a sync batch by batch stays linear.
     std::vector<Event> after(const Frontier& theirs, std::size_t limit) const;
     // The canonical topological order (order.hpp) the state is folded in.
     std::vector<Id> canonical_order() const;
@@ -81,6 +118,12 @@ public:
 
 private:
     friend class PendingPool;
+    // One author's event, in the order the log accepted them.
+    struct Authored {
+        std::size_t position = 0;   // in arrival_ (not a pointer: a copied log must not share it)
+        std::uint64_t seq = 0;
+        std::uint64_t highest = 0;  // the highest seq of this and earlier entries: sorted, so searchable
+    };
     // The checks that need the other events, then the insertion. The
     // signature has been checked already.
     AddResult attach(const Event& event, const Id& id);
@@ -88,6 +131,7 @@ private:
     Id group_;
     std::map<Id, Event> events_;
     std::vector<Id> arrival_;
+    std::map<PublicKey, std::vector<Authored>> by_author_;  // for after()
     std::set<Id> heads_;
     Frontier frontier_;
     std::map<PublicKey, Id> latest_;  // per author: its event at the highest seq (smallest id on a fork)

@@ -9,12 +9,14 @@ std::size_t encoded_size(const Event& e) {
 }
 }  // namespace
 
-PendingPool::PendingPool(std::size_t max_events, std::size_t max_bytes)
-    : max_events_(max_events), max_bytes_(max_bytes) {}
+PendingPool::PendingPool(std::size_t max_events, std::size_t max_bytes, std::size_t max_per_author)
+    : max_events_(max_events),
+      max_bytes_(max_bytes),
+      max_per_author_(max_per_author ? max_per_author : std::max<std::size_t>(1, max_events / 4)) {}
 
-PendingPool::Offer PendingPool::offer(GroupLog& log, const Event& event) {
+PendingPool::Offer PendingPool::offer(GroupLog& log, const Event& event, std::optional<std::int64_t> now_ms) {
     Offer out;
-    out.result = log.add(event);
+    out.result = log.add(event, now_ms);
     switch (out.result.status) {
         case AddResult::Status::accepted:
             out.accepted.push_back(out.result.id);
@@ -23,6 +25,7 @@ PendingPool::Offer PendingPool::offer(GroupLog& log, const Event& event) {
         case AddResult::Status::missing_parents:
             if (holds(out.result.id)) {
                 out.result.status = AddResult::Status::duplicate;
+                out.result.cause = AddResult::Reason::none;
                 out.held = true;
             } else {
                 hold(event, out.result, out);
@@ -35,15 +38,52 @@ PendingPool::Offer PendingPool::offer(GroupLog& log, const Event& event) {
     return out;
 }
 
+std::size_t PendingPool::held_by(const PublicKey& author) const {
+    auto it = by_author_.find(author);
+    return it == by_author_.end() ? 0 : it->second.size();
+}
+
 void PendingPool::hold(const Event& event, const AddResult& result, Offer& out) {
     const std::size_t size = encoded_size(event);
-    // When full, refuse the newcomer rather than evict: a peer resends it
-    // once the missing parents are in.
-    if (held_.size() >= max_events_ || bytes_ + size > max_bytes_) return;
-    held_.emplace(result.id, Held{event, size});
+    if (max_events_ == 0 || size > max_bytes_) return;  // it could never fit
+    // When full, the oldest go: they waited longest for parents that may
+    // never come, and a peer resends whatever we still lack. An author at
+    // its quota gives up its own oldest, never anyone else's.
+    while (held_by(event.author) >= max_per_author_) evict(*by_author_.at(event.author).begin(), out);
+    while (held_.size() >= max_events_ || bytes_ + size > max_bytes_) evict(by_age_.begin()->first, out);
+
+    const std::uint64_t order = next_order_++;
+    held_.emplace(result.id, Held{event, size, order});
     bytes_ += size;
-    for (const auto& p : result.missing) waiting_on_[p].push_back(result.id);
+    by_age_.emplace(order, result.id);
+    by_author_[event.author].insert(order);
+    for (const auto& p : result.missing) waiting_on_[p].insert(result.id);
     out.held = true;
+}
+
+void PendingPool::evict(std::uint64_t order, Offer& out) {
+    const Id id = by_age_.at(order);
+    take(held_.find(id));
+    out.evicted.push_back(id);
+    ++evictions_;
+}
+
+Event PendingPool::take(HeldMap::iterator it) {
+    const Id id = it->first;
+    Held held = std::move(it->second);
+    held_.erase(it);
+    bytes_ -= held.bytes;
+    by_age_.erase(held.order);
+    auto author = by_author_.find(held.event.author);
+    author->second.erase(held.order);
+    if (author->second.empty()) by_author_.erase(author);
+    for (const auto& p : held.event.parents) {
+        auto waiting = waiting_on_.find(p);
+        if (waiting == waiting_on_.end()) continue;
+        waiting->second.erase(id);
+        if (waiting->second.empty()) waiting_on_.erase(waiting);
+    }
+    return std::move(held.event);
 }
 
 void PendingPool::release(GroupLog& log, const Id& arrived, Offer& out) {
@@ -53,7 +93,7 @@ void PendingPool::release(GroupLog& log, const Id& arrived, Offer& out) {
         queue.pop_back();
         auto waiting = waiting_on_.find(parent);
         if (waiting == waiting_on_.end()) continue;
-        const std::vector<Id> children = std::move(waiting->second);
+        const std::set<Id> children = std::move(waiting->second);
         waiting_on_.erase(waiting);
         for (const auto& child : children) {
             auto it = held_.find(child);
@@ -61,10 +101,8 @@ void PendingPool::release(GroupLog& log, const Id& arrived, Offer& out) {
             const Event& e = it->second.event;
             // Still waiting for another parent: it is listed under that one.
             if (!std::all_of(e.parents.begin(), e.parents.end(), [&](const Id& p) { return log.has(p); })) continue;
-            Held held = std::move(it->second);
-            held_.erase(it);
-            bytes_ -= held.bytes;
-            AddResult r = log.attach(held.event, child);
+            const Event event = take(it);
+            AddResult r = log.attach(event, child);
             if (r.accepted()) {
                 out.accepted.push_back(child);
                 queue.push_back(child);
@@ -84,6 +122,8 @@ std::vector<Id> PendingPool::wanted(const GroupLog& log) const {
 
 void PendingPool::clear() {
     held_.clear();
+    by_age_.clear();
+    by_author_.clear();
     waiting_on_.clear();
     bytes_ = 0;
 }

@@ -178,7 +178,8 @@ bool SyncEngine::request(PeerId id, SyncPeer& peer) {
 }
 
 PendingPool& SyncEngine::pool(const Id& group) {
-    return pools_.try_emplace(group, options_.pool_events, options_.pool_bytes).first->second;
+    return pools_.try_emplace(group, options_.pool_events, options_.pool_bytes, options_.pool_events_per_author)
+        .first->second;
 }
 
 SyncEngine::Access SyncEngine::access(const SyncPeer& peer, const SyncSubscription& sub, const Id& group) {

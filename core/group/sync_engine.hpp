@@ -49,9 +49,11 @@ struct SyncOptions {
     std::size_t max_faults = 8;             // then the peer is dropped
     std::size_t max_groups_per_peer = 64;
     std::size_t max_finds_per_peer = 8;  // outstanding
-    // Each group's events waiting for their parents.
+    // Each group's events waiting for their parents, in all and per author.
+    // When full, the oldest are evicted (and counted).
     std::size_t pool_events = 4096;
     std::size_t pool_bytes = 16u << 20;
+    std::size_t pool_events_per_author = 1024;
     std::uint64_t seed = 0;  // of gossip's choice of peers, mixed with our key
 };
 

@@ -6,6 +6,8 @@
 // The engine calls these from inside its own entry points, so none of them
 // may call back into the engine: post the work to the loop instead (the
 // agent's links already report closes later, never from inside a call).
+// The wall clock too is the host's: the engine's own is a steady one.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +42,12 @@ struct SyncHost {
     virtual void found(const std::string& tag, PeerId peer, std::vector<GroupSummary> groups) = 0;
     // The peer refused our subscribe(peer, group), or stopped serving it.
     virtual void refused(PeerId peer, const Id& group, sync::RefuseReason reason) = 0;
+    // Milliseconds since the Unix epoch. Peers' events stamped more than
+    // max_future_ms (log.hpp) past it are refused until then.
+    virtual std::int64_t now_ms() {
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    }
 
     virtual ~SyncHost() = default;
 };

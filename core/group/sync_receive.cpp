@@ -66,11 +66,14 @@ void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Events& m) {
 
 bool SyncEngine::receive(GroupLog& log, const std::vector<Event>& events, Received& out) {
     PendingPool& waiting = pool(log.group());
+    const std::int64_t now_ms = host_.now_ms();
     for (const auto& e : events) {
-        auto offer = waiting.offer(log, e);
+        auto offer = waiting.offer(log, e, now_ms);
         // Events released from the pool that the log then refused: whoever
         // sent them, it need not have been this peer.
         counters_[SyncFault::bad_event] += offer.refused.size();
+        for (const auto& r : offer.refused) ++counters_[r.cause];
+        counters_.pool_evicted += offer.evicted.size();
         out.accepted.insert(out.accepted.end(), offer.accepted.begin(), offer.accepted.end());
         switch (offer.result.status) {
             case AddResult::Status::accepted: break;
@@ -87,8 +90,14 @@ bool SyncEngine::receive(GroupLog& log, const std::vector<Event>& events, Receiv
                 }
                 break;
             case AddResult::Status::rejected:
-                // The log's reason is its only word for a forgery.
-                if (offer.result.reason == "bad signature") return false;
+                ++counters_[offer.result.cause];
+                if (offer.result.cause == AddResult::Reason::bad_signature) return false;
+                if (offer.result.cause == AddResult::Reason::from_the_future) {
+                    // Not held against the sender: it may be honest with a
+                    // clock ahead of ours. Anti-entropy brings it again.
+                    ++counters_[SyncFault::from_future];
+                    break;
+                }
                 out.bad_reason = offer.result.reason;
                 break;
         }

@@ -79,8 +79,10 @@ std::optional<sync::RefuseReason> SyncEngine::admit(PeerId id, SyncPeer& peer, G
             return RefuseReason::invite_used;
     }
 
-    const auto offer = pool(log.group()).offer(log, join);
+    const auto offer = pool(log.group()).offer(log, join, host_.now_ms());
     counters_[SyncFault::bad_event] += offer.refused.size();
+    for (const auto& r : offer.refused) ++counters_[r.cause];
+    counters_.pool_evicted += offer.evicted.size();
     switch (offer.result.status) {
         case AddResult::Status::accepted:
             counters_.events_in += offer.accepted.size();
@@ -94,7 +96,12 @@ std::optional<sync::RefuseReason> SyncEngine::admit(PeerId id, SyncPeer& peer, G
             return RefuseReason::bad_join;  // a newcomer's join names the genesis only
         case AddResult::Status::rejected: break;
     }
-    const bool forged = offer.result.reason == "bad signature";
+    ++counters_[offer.result.cause];
+    if (offer.result.cause == AddResult::Reason::from_the_future) {
+        ++counters_[SyncFault::from_future];
+        return RefuseReason::bad_join;
+    }
+    const bool forged = offer.result.cause == AddResult::Reason::bad_signature;
     fault(id, peer, forged ? SyncFault::bad_signature : SyncFault::bad_event, "join: " + offer.result.reason, forged);
     return RefuseReason::bad_join;
 }

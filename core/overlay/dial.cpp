@@ -1,5 +1,6 @@
 #include "core/overlay/dial.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/overlay/reason_text.hpp"
@@ -19,8 +20,22 @@ struct Attempt {
 
 }  // namespace
 
-void dial(boost::asio::io_context& io, const tcp::endpoint& endpoint, std::chrono::milliseconds timeout, Dialed done) {
+void dial(boost::asio::io_context& io, const tcp::endpoint& endpoint, std::chrono::milliseconds timeout, Dialed done,
+          const boost::asio::ip::address& from) {
     auto attempt = std::make_shared<Attempt>(io);
+    if (!from.is_unspecified() && from.is_v4() == endpoint.address().is_v4()) {
+        boost::system::error_code ec;
+        attempt->socket.open(endpoint.protocol(), ec);
+        if (!ec) attempt->socket.bind({from, 0}, ec);
+        if (ec) {
+            boost::system::error_code ignored;
+            attempt->socket.close(ignored);
+            return boost::asio::post(io, [attempt, endpoint, from, ec, done = std::move(done)] {
+                done("cannot dial " + address_text(endpoint) + " from " + from.to_string() + ": " + ec.message(),
+                     std::move(attempt->socket));
+            });
+        }
+    }
     attempt->timer.expires_after(timeout);
     attempt->timer.async_wait([attempt](const boost::system::error_code& ec) {
         if (ec) return;
@@ -42,6 +57,7 @@ void dial(boost::asio::io_context& io, const tcp::endpoint& endpoint, std::chron
 void dial_link(boost::asio::io_context& io, const tcp::endpoint& endpoint, const Identity& identity,
                std::optional<Identity::PublicKey> expected, LinkOptions options, LinkOpened done) {
     const auto timeout = options.handshake_timeout;
+    const auto from = options.dial_from;
     dial(io, endpoint, timeout,
          [identity, expected, options = std::move(options), done = std::move(done)](const std::string& error,
                                                                                      tcp::socket socket) mutable {
@@ -56,7 +72,8 @@ void dial_link(boost::asio::io_context& io, const tcp::endpoint& endpoint, const
              });
              link->on_closed([shared_done](const std::string& reason) { (*shared_done)(nullptr, reason); });
              link->start();
-         });
+         },
+         from);
 }
 
 }  // namespace coop::overlay

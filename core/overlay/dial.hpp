@@ -18,8 +18,9 @@ namespace coop::overlay {
 // `done` gets the connected socket and an empty error, or a one-line
 // reason ("cannot reach 127.0.0.1:4444: Connection refused").
 using Dialed = std::function<void(const std::string& error, boost::asio::ip::tcp::socket socket)>;
+// `from`, unless unspecified, is the local address to dial from.
 void dial(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-          std::chrono::milliseconds timeout, Dialed done);
+          std::chrono::milliseconds timeout, Dialed done, const boost::asio::ip::address& from = {});
 
 // Dials, then shakes hands as the dialer, each within
 // options.handshake_timeout. `done` runs once: with the open link (set its

@@ -28,6 +28,9 @@ struct LinkOptions {
     std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10);
     std::size_t max_frame_bytes = 1 << 20;   // a frame's size, both ways (at most 64 MiB)
     std::size_t max_queued_bytes = 8 << 20;  // waiting to be written; more closes the link
+    // Dials go out from this address (the agent's own), not whichever the
+    // kernel picks; unspecified: the kernel's choice.
+    boost::asio::ip::address dial_from;
     // Keepalive: a ping after this long without sending anything, and the
     // link closed after this long without hearing anything. 0: off.
     std::chrono::milliseconds ping_interval = std::chrono::seconds(30);

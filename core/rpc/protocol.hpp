@@ -9,7 +9,10 @@
 //
 //   agent.status  {}  -> {peer_id, version, pid, home, listen:"ADDR:PORT",
 //                         no_public, torrents, peers, dht_nodes,
-//                         upload_rate, download_rate}
+//                         upload_rate, download_rate,
+//                         overlay:{listen, links, bytes_in, bytes_out,
+//                         frames_in, frames_out, faults:{kind: count},
+//                         refused}, sync:{SyncCounters::to_json, groups}}
 //   agent.stop    {}  -> {}            the agent then shuts down cleanly
 //
 //   share.add     {path}  -> {id, name, path, size, magnet, info_hash_v1,
@@ -52,9 +55,12 @@
 //                 online:[{key, address}], catalog, chat, events, heads:[id],
 //                 ignored:{reason: count}, equivocators:[key], state_hash}
 //                 state_hash: BLAKE2b of the folded state; equal on every
-//                 member holding the same events.
+//                 member holding the same events. catalog and chat are
+//                 counts. Everything but online and members' online and
+//                 you is the same on every member holding the same events.
 //   group.invite  {group, expires_s?:86400 (0: never), uses?:1 (0: any)}
-//                 -> {token, group, expires_ms, single_use}
+//                 -> {token, group, expires_ms, single_use, addresses}
+//                 (addresses: the members' overlay addresses in the token)
 //   group.join    {token} or {group: an id from group.find}; waits (at
 //                 most wait_s?:30) for the log, streaming "group.progress"
 //                 {id:req, group, events, peers} -> {group, name, events}
@@ -66,12 +72,15 @@
 //   group.post    {group, text} -> {group, event}
 //   group.log     {group, limit?:100, follow?:false, kinds?:[KIND]}
 //                 -> {events:[{event, kind, author, time_ms, seq, text?,
-//                 entry?}]} oldest first, the last `limit` of them; with
-//                 follow, first streams each new one as "group.event"
-//                 {id:req, group, event...} and answers only when the
-//                 group is left or the connection closes.
-//   group.catalog {group, tag?} -> {entries:[{entry, title, tags, size,
-//                 magnet, info_hash, uploader, time_ms, media, retracted}]}
+//                 entry?}]} in canonical order, the last `limit` of them
+//                 (fewer if they would pass 768 KiB); with follow, streams
+//                 those and then each new one as "group.event" {group,
+//                 event...} and answers {events:[]} only when the group is
+//                 left (or the connection closes).
+//   group.catalog {group, tag?, all?:false} -> {entries:[{entry, title, tags,
+//                 size, magnet, info_hash, uploader, time_ms, media,
+//                 retracted}], truncated?}   oldest first; retracted
+//                 entries only with all
 //   group.share   {group, id (a transfer: see share.add), title?, tags?}
 //                 -> {group, entry}   (media info is probed by the agent)
 //   group.retract {entry (an id prefix)} -> {group, entry}

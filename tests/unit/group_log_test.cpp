@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -390,6 +393,134 @@ TEST(GroupLog, UnknownKindsAreAccepted) {
     const Identity alice = Identity::generate();
     g.append(alice, static_cast<Kind>(999), "not even JSON");
     EXPECT_EQ(g.log.size(), 2u);
+}
+
+TEST(GroupLog, EachRefusalNamesItsRule) {
+    using Reason = AddResult::Reason;
+    TestGroup g;
+    const Identity alice = Identity::generate();
+    const Event a1 = g.append(alice);
+    auto cause = [&](const Event& e) { return g.log.add(e).cause; };
+
+    Event forged = g.draft(alice);
+    forged.signature[0] ^= 1;
+    EXPECT_EQ(cause(forged), Reason::bad_signature);
+    EXPECT_EQ(cause(g.make(alice, 3, 5000, {a1.id()})), Reason::bad_sequence);
+    const Event other = coop::group::make_event(alice, Id{9}, 1, 5000, Kind::post, {a1.id()}, "{}");
+    EXPECT_EQ(cause(other), Reason::unknown_group);
+    EXPECT_EQ(cause(coop::group::make_genesis(alice, 1000, "{}")), Reason::unknown_group);
+    Event big = g.draft(alice);
+    big.body.assign(coop::group::max_body + 1, ' ');
+    EXPECT_EQ(cause(big), Reason::oversize);
+    EXPECT_EQ(cause(g.make(alice, 2, 5000, {})), Reason::malformed);
+    EXPECT_EQ(cause(g.make(alice, 2, 10, {a1.id()})), Reason::time_before_parent);
+    Id absent;
+    absent.fill(7);
+    const auto waiting = g.log.add(g.make(alice, 2, 5000, {absent}));
+    EXPECT_EQ(waiting.status, Status::missing_parents);
+    EXPECT_EQ(waiting.cause, Reason::missing_parent);
+    const auto ok = g.log.add(g.draft(alice));
+    EXPECT_TRUE(ok.accepted());
+    EXPECT_EQ(ok.cause, Reason::none);
+    EXPECT_STREQ(coop::group::to_string(Reason::from_the_future), "from_the_future");
+    EXPECT_STREQ(coop::group::to_string(Reason::bad_signature), "bad_signature");
+}
+
+TEST(GroupLog, EventsFromTooFarInTheFutureAreRefusedGivenOurClock) {
+    TestGroup g;
+    const Identity alice = Identity::generate();
+    const std::int64_t now = 1'700'000'000'000;
+    const Event edge = g.make(alice, 1, now + coop::group::max_future_ms, {g.genesis.id()});
+    const Event ahead = g.make(alice, 2, now + coop::group::max_future_ms + 1, {edge.id()});
+    EXPECT_TRUE(g.log.add(edge, now).accepted());
+    const auto refused = g.log.add(ahead, now);
+    EXPECT_EQ(refused.status, Status::rejected);
+    EXPECT_EQ(refused.cause, AddResult::Reason::from_the_future);
+    EXPECT_EQ(refused.reason, "stamped more than 10 minutes ahead of our clock");
+    EXPECT_FALSE(g.log.has(ahead.id()));
+    // Once our clock is there, the same event is fine; our own store
+    // passes no clock at all.
+    EXPECT_TRUE(g.log.add(ahead, now + 1).accepted());
+    GroupLog reloaded(g.log.group());
+    for (const auto& r : reloaded.add_all(g.log.after({}, 100))) EXPECT_TRUE(r.accepted());
+    EXPECT_EQ(reloaded.size(), g.log.size());
+    // A clock at the end of time refuses nothing (and does not overflow).
+    const Event late = g.make(alice, 3, std::numeric_limits<std::int64_t>::max(), {ahead.id()});
+    EXPECT_TRUE(g.log.add(late, std::numeric_limits<std::int64_t>::max() - 1).accepted());
+}
+
+TEST(GroupLog, AppendSignsOurOwnEventAndOthersAcceptIt) {
+    TestGroup g;
+    const Identity alice = Identity::generate();
+    const auto first = g.log.append(alice, Kind::post, R"({"text":"one"})", 5000);
+    ASSERT_TRUE(first.result.accepted()) << first.result.reason;
+    EXPECT_EQ(first.result.id, first.event.id());
+    EXPECT_EQ(first.event.seq, 1u);
+    EXPECT_EQ(first.event.time_ms, 5000);
+    EXPECT_EQ(first.event.parents, std::vector<Id>{g.genesis.id()});
+    EXPECT_TRUE(first.event.signature_valid(first.event.id()));
+    const auto second = g.log.append(alice, Kind::post, R"({"text":"two"})", 0);
+    ASSERT_TRUE(second.result.accepted());
+    EXPECT_EQ(second.event.seq, 2u);
+    EXPECT_EQ(g.log.heads(), std::vector<Id>{second.event.id()});
+    // A peer checks everything, as for any event.
+    GroupLog peer(g.log.group());
+    for (const auto& r : peer.add_all({g.genesis, first.event, second.event})) EXPECT_TRUE(r.accepted());
+    // The shape rules still hold for our own.
+    const auto big = g.log.append(alice, Kind::post, std::string(coop::group::max_body + 1, ' '), 0);
+    EXPECT_EQ(big.result.cause, AddResult::Reason::oversize);
+    EXPECT_EQ(g.log.size(), 3u);
+}
+
+// after() against its definition: in arrival order, every event whose seq
+// is past the frontier's for its author. Many authors, forks, random
+// frontiers and limits.
+TEST(GroupLog, AfterMatchesItsDefinitionWithForks) {
+    TestGroup g;
+    std::vector<Identity> authors(6);
+    for (auto& a : authors) a = Identity::generate();
+    std::mt19937 rng(3);
+    std::map<coop::group::PublicKey, std::vector<Event>> chains;
+    std::int64_t time = 10'000;
+    for (int i = 0; i < 300; ++i) {
+        const Identity& who = authors[rng() % authors.size()];
+        auto& mine = chains[who.public_key()];
+        // Now and then a fork: the next event continues an older one of hers.
+        if (!mine.empty() && rng() % 10 == 0) {
+            const Event& base = mine[rng() % mine.size()];
+            std::vector<Id> parents{base.id()};
+            const auto heads = g.log.heads();
+            const Id& other = heads[rng() % heads.size()];
+            if (g.log.get(other)->author != who.public_key()) parents.push_back(other);
+            const Event fork = g.make(who, base.seq + 1, ++time, parents);
+            ASSERT_TRUE(g.log.add(fork).accepted());
+            mine.push_back(fork);
+            continue;
+        }
+        Event e = g.draft(who, Kind::post, R"({"text":"x"})", ++time);
+        time = e.time_ms;
+        ASSERT_TRUE(g.log.add(e).accepted());
+        mine.push_back(e);
+    }
+    ASSERT_FALSE(g.log.equivocators().empty());
+
+    auto expected = [&](const GroupLog::Frontier& theirs, std::size_t limit) {
+        std::vector<Event> out;
+        for (const auto& id : g.log.arrival_order()) {
+            if (out.size() >= limit) break;
+            const Event& e = *g.log.get(id);
+            auto it = theirs.find(e.author);
+            if (it == theirs.end() || e.seq > it->second) out.push_back(e);
+        }
+        return out;
+    };
+    for (int round = 0; round < 200; ++round) {
+        GroupLog::Frontier theirs;
+        for (const auto& [author, seq] : g.log.frontier())
+            if (rng() % 3) theirs[author] = rng() % (seq + 2);
+        const std::size_t limit = rng() % 4 == 0 ? 1000 : rng() % 20;
+        ASSERT_EQ(g.log.after(theirs, limit), expected(theirs, limit)) << "round " << round;
+    }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace {
@@ -104,19 +105,24 @@ TEST(GroupPending, WantedNamesOnlyWhatIsNeitherHeldNorInTheLog) {
 TEST(GroupPending, CountAndBytesAreBounded) {
     Chain chain(6);
     GroupLog log(chain.group());
-    PendingPool by_count(2);
+    // Full, the pool makes room by evicting its oldest.
+    PendingPool by_count(2, 1u << 20, 2);
     EXPECT_TRUE(by_count.offer(log, chain.events[6]).held);
     EXPECT_TRUE(by_count.offer(log, chain.events[5]).held);
     const auto full = by_count.offer(log, chain.events[4]);
     EXPECT_EQ(full.result.status, Status::missing_parents);
-    EXPECT_FALSE(full.held);
+    EXPECT_TRUE(full.held);
+    EXPECT_EQ(full.evicted, std::vector<Id>{chain.events[6].id()});
     EXPECT_EQ(by_count.size(), 2u);
 
     const std::size_t one = chain.events[6].encode().size();
     PendingPool by_bytes(100, one + one / 2);
     EXPECT_TRUE(by_bytes.offer(log, chain.events[6]).held);
-    EXPECT_FALSE(by_bytes.offer(log, chain.events[5]).held);
+    const auto second = by_bytes.offer(log, chain.events[5]);
+    EXPECT_TRUE(second.held);
+    EXPECT_EQ(second.evicted, std::vector<Id>{chain.events[6].id()});
     EXPECT_EQ(by_bytes.bytes(), one);
+    EXPECT_EQ(by_bytes.evictions(), 1u);
     by_bytes.clear();
     EXPECT_EQ(by_bytes.size(), 0u);
     EXPECT_EQ(by_bytes.bytes(), 0u);
@@ -168,6 +174,139 @@ TEST(GroupPending, AnEventWaitingForTwoParentsIsReleasedByTheLast) {
     EXPECT_EQ(pool.wanted(log), std::vector<Id>{c1.id()});
     EXPECT_EQ(pool.offer(log, c1).accepted, (std::vector<Id>{c1.id(), merge.id()}));
     EXPECT_EQ(pool.size(), 0u);
+}
+
+// An event by `who` naming a parent nobody has: it can only wait.
+Event orphan(const Identity& who, const Id& group, int n, std::size_t body = 8) {
+    Id parent{};
+    parent[0] = static_cast<std::uint8_t>(n);
+    parent[1] = static_cast<std::uint8_t>(n >> 8);
+    parent[2] = static_cast<std::uint8_t>(n >> 16);
+    parent[31] = 0xee;
+    return coop::group::make_event(who, group, 2, 5000, Kind::post, {parent},
+                                   R"({"text":")" + std::string(body, 'o') + R"("})");
+}
+
+TEST(GroupPending, AFullPoolEvictsTheOldestAndCountsIt) {
+    Chain chain(0);
+    GroupLog log(chain.group());
+    PendingPool pool(3, 1u << 20, 3);
+    std::vector<Event> orphans;
+    for (int i = 0; i < 5; ++i) orphans.push_back(orphan(Identity::generate(), chain.group(), i));
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(pool.offer(log, orphans[i]).evicted.empty());
+    const auto fourth = pool.offer(log, orphans[3]);
+    EXPECT_TRUE(fourth.held);
+    EXPECT_EQ(fourth.evicted, std::vector<Id>{orphans[0].id()});
+    EXPECT_EQ(pool.offer(log, orphans[4]).evicted, std::vector<Id>{orphans[1].id()});
+    EXPECT_EQ(pool.size(), 3u);
+    EXPECT_EQ(pool.evictions(), 2u);
+    EXPECT_FALSE(pool.holds(orphans[0].id()));
+    EXPECT_TRUE(pool.holds(orphans[4].id()));
+    // The evicted no longer ask for their parents.
+    EXPECT_EQ(pool.wanted(log).size(), 3u);
+    for (const auto& id : pool.wanted(log)) EXPECT_NE(id, orphans[0].parents[0]);
+}
+
+TEST(GroupPending, AFullPoolByBytesEvictsAsManyAsItTakes) {
+    Chain chain(0);
+    GroupLog log(chain.group());
+    const std::size_t small = orphan(Identity::generate(), chain.group(), 0).encode().size();
+    PendingPool pool(100, 4 * small);
+    for (int i = 0; i < 4; ++i) EXPECT_TRUE(pool.offer(log, orphan(Identity::generate(), chain.group(), i)).held);
+    const Event big = orphan(Identity::generate(), chain.group(), 9, 2 * small);
+    const auto offer = pool.offer(log, big);
+    EXPECT_TRUE(offer.held);
+    EXPECT_EQ(offer.evicted.size(), 3u);
+    EXPECT_LE(pool.bytes(), 4 * small);
+    EXPECT_EQ(pool.size(), 2u);
+    // One that could never fit is refused, and pushes nothing out.
+    const auto huge = pool.offer(log, orphan(Identity::generate(), chain.group(), 10, 5 * small));
+    EXPECT_FALSE(huge.held);
+    EXPECT_TRUE(huge.evicted.empty());
+    EXPECT_EQ(pool.size(), 2u);
+}
+
+TEST(GroupPending, AFloodingAuthorPushesOutOnlyItsOwn) {
+    Chain chain(0);
+    GroupLog log(chain.group());
+    PendingPool pool(64, 1u << 20, 8);
+    std::vector<Event> others;
+    for (int i = 0; i < 20; ++i) {
+        others.push_back(orphan(Identity::generate(), chain.group(), i));
+        EXPECT_TRUE(pool.offer(log, others.back()).held);
+    }
+    const Identity flooder = Identity::generate();
+    std::vector<Event> flood;
+    for (int i = 0; i < 1000; ++i) {
+        flood.push_back(orphan(flooder, chain.group(), 100 + i));
+        const auto offer = pool.offer(log, flood.back());
+        EXPECT_TRUE(offer.held);
+        for (const auto& id : offer.evicted) EXPECT_EQ(pool.holds(id), false);
+    }
+    EXPECT_EQ(pool.held_by(flooder.public_key()), 8u);
+    EXPECT_EQ(pool.size(), 28u);
+    EXPECT_EQ(pool.evictions(), 992u);
+    for (const auto& e : others) EXPECT_TRUE(pool.holds(e.id()));
+    for (std::size_t i = flood.size() - 8; i < flood.size(); ++i) EXPECT_TRUE(pool.holds(flood[i].id())) << i;
+    EXPECT_EQ(pool.wanted(log).size(), 28u);
+    // The default quota is a quarter of the pool.
+    EXPECT_EQ(PendingPool(4096).max_per_author(), 1024u);
+    EXPECT_EQ(PendingPool(2).max_per_author(), 1u);
+}
+
+TEST(GroupPending, AManyAuthorFloodStaysWithinTheBounds) {
+    Chain chain(0);
+    GroupLog log(chain.group());
+    PendingPool pool(50, 8'000, 5);
+    for (int i = 0; i < 400; ++i) {
+        pool.offer(log, orphan(Identity::generate(), chain.group(), i, i % 300));
+        ASSERT_LE(pool.size(), 50u);
+        ASSERT_LE(pool.bytes(), 8'000u);
+    }
+    EXPECT_GT(pool.evictions(), 0u);
+    EXPECT_EQ(pool.wanted(log).size(), pool.size());
+}
+
+TEST(GroupPending, AnEvictedEventGotAgainStillGetsIn) {
+    Chain chain(6);
+    GroupLog log(chain.group());
+    ASSERT_TRUE(log.add(chain.events[0]).accepted());
+    PendingPool pool(2, 1u << 20, 2);
+    // Newest first: [6] is pushed out by [4], then [5] by [3].
+    for (int i = 6; i >= 3; --i) pool.offer(log, chain.events[i]);
+    EXPECT_EQ(pool.evictions(), 2u);
+    EXPECT_TRUE(pool.holds(chain.events[4].id()));
+    EXPECT_TRUE(pool.holds(chain.events[3].id()));
+    // [3] and [4] wait for [1] and [2]; each event names the two before it.
+    std::vector<Id> wanted{chain.events[1].id(), chain.events[2].id()};
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(pool.wanted(log), wanted);
+    const auto first = pool.offer(log, chain.events[1]);
+    const auto second = pool.offer(log, chain.events[2]);
+    EXPECT_EQ(second.accepted, (std::vector<Id>{chain.events[2].id(), chain.events[3].id(), chain.events[4].id()}));
+    EXPECT_EQ(pool.size(), 0u);
+    // What a peer resends completes the log.
+    EXPECT_TRUE(pool.offer(log, chain.events[5]).result.accepted());
+    EXPECT_TRUE(pool.offer(log, chain.events[6]).result.accepted());
+    EXPECT_EQ(log.size(), chain.events.size());
+    EXPECT_TRUE(first.result.accepted());
+}
+
+TEST(GroupPending, EventsFromTheFutureAreNotHeld) {
+    Chain chain(0);
+    GroupLog log(chain.group());
+    const std::int64_t now = 1'700'000'000'000;
+    Id absent{};
+    absent.fill(3);
+    const Identity carol = Identity::generate();
+    const Event ahead = coop::group::make_event(carol, chain.group(), 2, now + coop::group::max_future_ms + 1,
+                                                Kind::post, {absent}, "{}");
+    PendingPool pool;
+    const auto offer = pool.offer(log, ahead, now);
+    EXPECT_EQ(offer.result.cause, AddResult::Reason::from_the_future);
+    EXPECT_FALSE(offer.held);
+    EXPECT_EQ(pool.size(), 0u);
+    EXPECT_TRUE(pool.offer(log, ahead).held) << "without a clock it only waits";
 }
 
 }  // namespace

@@ -302,6 +302,76 @@ TEST(GroupSyncHostile, ThrowingHostCallbacksNeverEscape) {
     EXPECT_EQ(host.engine->counters().errors, 1u);
 }
 
+TEST(GroupSyncHostile, AnEventFromTheFutureIsCountedNotHeldAgainstThePeer) {
+    struct Clocked : Agent {
+        using Agent::Agent;
+        std::int64_t wall = 1'700'000'000'000;
+        std::int64_t now_ms() override { return wall; }
+    };
+    Network net;
+    Clocked host(net, {});
+    const Id g = host.found_group(true);
+    const Identity raw = Identity::generate();
+    host.engine->peer_opened(1, raw.public_key());
+    host.engine->frame(1, msg::encode(msg::Subscribe{g, std::nullopt}));
+    host.engine->frame(1, msg::encode(msg::State{g, host.logs.at(g)->frontier(), host.logs.at(g)->heads()}));
+    ASSERT_TRUE(host.engine->subscribed(1, g));
+    const Event ahead = coop::group::make_event(raw, g, 1, host.wall + coop::group::max_future_ms + 1000, Kind::post,
+                                                host.logs.at(g)->heads(), R"({"text":"later"})");
+    host.engine->frame(1, msg::encode(msg::Events{g, {ahead}, true, false}));
+    const auto& counters = host.engine->counters();
+    EXPECT_EQ(counters[SyncFault::from_future], 1u);
+    EXPECT_EQ(counters[coop::group::AddResult::Reason::from_the_future], 1u);
+    EXPECT_EQ(counters.to_json()["faults"]["from_future"], 1);
+    EXPECT_EQ(counters.to_json()["rejections"]["from_the_future"], 1);
+    EXPECT_EQ(host.engine->faults(1), 0u);
+    EXPECT_TRUE(host.drops.empty());
+    EXPECT_FALSE(host.logs.at(g)->has(ahead.id()));
+    EXPECT_EQ(host.engine->waiting(g), 0u);
+    // Once our clock is there, the same event gets in.
+    host.wall += 1000;
+    host.engine->frame(1, msg::encode(msg::Events{g, {ahead}, true, false}));
+    EXPECT_TRUE(host.logs.at(g)->has(ahead.id()));
+    EXPECT_EQ(counters[SyncFault::from_future], 1u);
+}
+
+TEST(GroupSyncHostile, AFloodOfOrphansStaysBoundedAndPushesOutOnlyTheFloodersOwn) {
+    SyncOptions options;
+    options.pool_events = 64;
+    options.pool_events_per_author = 8;
+    Rig rig(options);
+    rig.subscribe(rig.open);
+    // A member's event that waits for its parent, as gossip delivers them.
+    const Identity carol = Identity::generate();
+    const Event c1 = coop::group::make_event(carol, rig.open, 1, 90'000, Kind::post, rig.log(rig.open).heads(), "{}");
+    const Event c2 = coop::group::make_event(carol, rig.open, 2, 90'001, Kind::post, {c1.id()}, "{}");
+    rig.feed(msg::Events{rig.open, {c2}, true, false});
+    EXPECT_EQ(rig.agent.engine->waiting(rig.open), 1u);
+
+    int n = 0;
+    for (int frame = 0; frame < 50; ++frame) {
+        std::vector<Event> orphans;
+        for (int i = 0; i < 20; ++i, ++n) {
+            Id absent{};
+            absent[0] = static_cast<std::uint8_t>(n);
+            absent[1] = static_cast<std::uint8_t>(n >> 8);
+            absent[31] = 0xee;
+            orphans.push_back(rig.next(rig.open, 2, {absent}));
+        }
+        rig.feed(msg::Events{rig.open, orphans, true, false});
+        ASSERT_LE(rig.agent.engine->waiting(rig.open), 9u);
+    }
+    EXPECT_EQ(rig.agent.engine->waiting(rig.open), 9u);
+    EXPECT_EQ(rig.counters().pool_evicted, 1000u - 8u);
+    EXPECT_EQ(rig.counters().held, 1001u);
+    EXPECT_FALSE(rig.dropped());
+    // The member's event was kept: its parent releases it.
+    rig.answers();
+    rig.feed(msg::Events{rig.open, {c1}, false, false});
+    EXPECT_TRUE(rig.log(rig.open).has(c2.id()));
+    EXPECT_EQ(rig.agent.engine->waiting(rig.open), 8u);
+}
+
 // Random and mangled frames from a subscribed peer, and random but well
 // formed messages: nothing crashes, nothing throws, and what the log took
 // is only ever valid.

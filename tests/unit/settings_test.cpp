@@ -20,6 +20,7 @@ Settings custom() {
     s.download_limit = 2097152;
     s.log_level = "debug";
     s.stream_port = 8090;
+    s.overlay_port = 7070;
     return s;
 }
 
@@ -31,6 +32,7 @@ void expect_same(const Settings& a, const Settings& b) {
     EXPECT_EQ(a.download_limit, b.download_limit);
     EXPECT_EQ(a.log_level, b.log_level);
     EXPECT_EQ(a.stream_port, b.stream_port);
+    EXPECT_EQ(a.overlay_port, b.overlay_port);
 }
 
 // The message apply() threw, or "" if it did not throw.
@@ -52,6 +54,7 @@ TEST(Settings, Defaults) {
     EXPECT_EQ(s.download_limit, 0);
     EXPECT_EQ(s.log_level, "info");
     EXPECT_EQ(s.stream_port, 0);  // any free port
+    EXPECT_EQ(s.overlay_port, 0);  // a free port, remembered
 }
 
 TEST(Settings, JsonRoundTrip) {
@@ -66,7 +69,7 @@ TEST(Settings, ToJsonNamesEveryField) {
     const auto j = custom().to_json();
     EXPECT_EQ(j, nlohmann::json::parse(R"({"listen":"[::1]:7000","peers":["127.0.0.2:6881","[::1]:6882"],
         "no_public":true,"upload_limit":512000,"download_limit":2097152,"log_level":"debug",
-        "stream_port":8090})"));
+        "stream_port":8090,"overlay_port":7070})"));
 }
 
 TEST(Settings, MissingFieldsKeepTheirDefaults) {

@@ -25,6 +25,7 @@
 
 #include "core/agent/engine/lt_convert.hpp"
 #include "core/agent/engine/stream_pieces.hpp"
+#include "core/group/hex.hpp"
 #include "core/version.hpp"
 
 namespace coop::agent {
@@ -49,6 +50,30 @@ constexpr std::size_t stream_files_hint = 4096;
 
 int tick_ms(bool fast) { return fast ? fast_tick_ms : idle_tick_ms; }
 
+// Topics: announced again well before DHT nodes forget them (30-45 min), and
+// looked up for a bounded time; what a hostile DHT can make us hold is
+// bounded too.
+constexpr auto topic_reannounce_interval = std::chrono::minutes(10);
+constexpr auto topic_lookup_limit = std::chrono::seconds(30);
+constexpr std::size_t max_topics = 1024;
+constexpr std::size_t max_topic_lookups = 64;
+constexpr std::size_t max_found_per_lookup = 256;
+constexpr std::size_t max_external_addresses = 16;
+
+lt::sha1_hash topic_hash(const std::string& hex) {
+    lt::sha1_hash h;
+    if (!group::hex_to_bytes(hex, reinterpret_cast<std::uint8_t*>(h.data()), h.size()))
+        throw std::invalid_argument("a DHT topic is 40 hex digits, not '" + hex.substr(0, 48) + "'");
+    return h;
+}
+
+Endpoint endpoint_of(const lt::tcp::endpoint& e) {
+    auto address = e.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    return {address.to_string(), e.port()};
+}
+
 // Where every peer can reach every other (loopback, a LAN, a test net).
 bool local_network(const EngineConfig& c) { return c.listen.is_local_network() || c.no_public; }
 
@@ -66,6 +91,7 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_str(lt::settings_pack::peer_fingerprint, "-CO0100-");
     p.set_int(lt::settings_pack::alert_mask, static_cast<int>(lt::alert_category::status | lt::alert_category::error |
                                                               lt::alert_category::storage | lt::alert_category::dht |
+                                                              lt::alert_category::dht_operation |  // get_peers replies
                                                               lt::alert_category::piece_progress |
                                                               lt::alert_category::connect | lt::alert_category::tracker |
                                                               // --log-level trace: every message to and from every peer
@@ -137,6 +163,34 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     int peers = 0;
     int dht_nodes_metric = lt::find_metric_idx("dht.dht_nodes");
     int peers_metric = lt::find_metric_idx("peer.num_peers_connected");
+
+    // Topics we announce, by key.
+    struct Topic {
+        int port = 0;
+        std::chrono::steady_clock::time_point announced;
+        int nodes_then = 0;  // DHT nodes at the last announce
+    };
+    std::map<lt::sha1_hash, Topic> topics;
+    // Lookups running. libtorrent says nothing when a get_peers traversal
+    // ends, so the DHT's running lookups are polled (post_dht_stats) on the
+    // tick while any of ours run; a lookup is over once a poll made after
+    // it started no longer lists its target.
+    struct Lookup {
+        lt::sha1_hash target;
+        std::function<void(std::vector<Endpoint>)> found;
+        std::function<void()> done;
+        std::set<std::string> seen;
+        std::chrono::steady_clock::time_point deadline;
+        std::uint64_t first_poll = 0;  // the first tick whose poll can tell it ended
+    };
+    std::map<std::uint64_t, Lookup> lookups;
+    std::uint64_t next_lookup = 1;
+    // A poll's dht_stats_alerts (one per DHT node) come before the same
+    // tick's session_stats_alert, which closes the poll.
+    std::uint64_t stats_posted = 0, stats_answered = 0;
+    std::deque<std::uint64_t> polls;  // ticks whose session stats follow a DHT poll
+    std::set<lt::sha1_hash> polled_targets;
+    std::set<std::string> external_addresses;  // ours, as DHT nodes see it
 
     std::unique_ptr<StreamPieces> pieces;  // what streams read, and what that makes the torrent fetch
     bool fast_tick = false;                // libtorrent ticks at fast_tick_ms
@@ -215,7 +269,13 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     void tick() {
         if (stopping) return;
         ++ticks;
+        if (!lookups.empty()) {
+            session->post_dht_stats();
+            polls.push_back(stats_posted + 1);
+        }
+        ++stats_posted;
         session->post_session_stats();
+        topics_tick();
         if (ticks % checkpoint_every_ticks == 0) checkpoint();
         if (ticks % seek_peers_every_ticks == 0) seek_peers();
         if (fast_tick && !busy()) set_fast_tick(false);
@@ -318,6 +378,14 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
             const auto counters = stats->counters();
             if (dht_nodes_metric >= 0) dht_nodes_grew(static_cast<int>(counters[dht_nodes_metric]));
             if (peers_metric >= 0) peers = static_cast<int>(counters[peers_metric]);
+            poll_answered();
+        } else if (auto* dht = lt::alert_cast<lt::dht_stats_alert>(a)) {
+            for (const auto& running : dht->active_requests) polled_targets.insert(running.target);
+        } else if (auto* reply = lt::alert_cast<lt::dht_get_peers_reply_alert>(a)) {
+            topic_peers(*reply);
+        } else if (auto* ip = lt::alert_cast<lt::external_ip_alert>(a)) {
+            if (external_addresses.size() < max_external_addresses)
+                external_addresses.insert(ip->external_address.to_string());
         } else if (auto* piece = lt::alert_cast<lt::read_piece_alert>(a)) {
             pieces->piece_read(*piece);
         } else if (auto* finished = lt::alert_cast<lt::piece_finished_alert>(a)) {
@@ -340,9 +408,77 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     // Our torrents are announced to the DHT when they start; if the DHT
     // had no nodes yet, announce again as soon as it gains some.
     void dht_nodes_grew(int now) {
-        if (now > dht_nodes)
+        if (now > dht_nodes) {
+            dht_nodes = now;
             for (auto& [id, h] : torrents) h.force_dht_announce();
+            // A topic announced to few nodes is announced again as the
+            // table doubles (a few times, even on the public DHT).
+            for (auto& [key, topic] : topics)
+                if (now >= 2 * topic.nodes_then) announce(key, topic);
+        }
         dht_nodes = now;
+    }
+
+    // ---- topics ----------------------------------------------------------
+
+    void announce(const lt::sha1_hash& key, Topic& topic) {
+        session->dht_announce(key, topic.port);
+        topic.announced = std::chrono::steady_clock::now();
+        topic.nodes_then = dht_nodes;
+    }
+
+    void topics_tick() {
+        const auto now = std::chrono::steady_clock::now();
+        for (auto& [key, topic] : topics)
+            if (now - topic.announced >= topic_reannounce_interval) announce(key, topic);
+        std::vector<std::uint64_t> late;
+        for (const auto& [id, lookup] : lookups)
+            if (now >= lookup.deadline) late.push_back(id);
+        for (auto id : late) finish(id);
+    }
+
+    void poll_answered() {
+        ++stats_answered;
+        while (!polls.empty() && polls.front() < stats_answered) polls.pop_front();  // answers lost
+        if (!polls.empty() && polls.front() == stats_answered) {
+            polls.pop_front();
+            std::vector<std::uint64_t> ended;
+            for (const auto& [id, lookup] : lookups)
+                if (lookup.first_poll <= stats_answered && !polled_targets.count(lookup.target)) ended.push_back(id);
+            for (auto id : ended) finish(id);
+        }
+        polled_targets.clear();
+    }
+
+    void finish(std::uint64_t id) {
+        auto lookup = lookups.extract(id);
+        if (lookup && lookup.mapped().done) lookup.mapped().done();
+    }
+
+    // An endpoint of ours: the port we announce under the topic, at our
+    // listen address or the address DHT nodes see us at.
+    bool is_ours(const lt::sha1_hash& key, const Endpoint& e) const {
+        const auto topic = topics.find(key);
+        if (topic == topics.end() || topic->second.port != e.port) return false;
+        return e.address == config.listen.address || external_addresses.count(e.address) != 0;
+    }
+
+    void topic_peers(const lt::dht_get_peers_reply_alert& reply) {
+        const auto peers = reply.peers();
+        // Called after the walk: a callback may start or end lookups.
+        std::vector<std::pair<std::function<void(std::vector<Endpoint>)>, std::vector<Endpoint>>> calls;
+        for (auto& [id, lookup] : lookups) {
+            if (lookup.target != reply.info_hash || !lookup.found) continue;
+            std::vector<Endpoint> fresh;
+            for (const auto& peer : peers) {
+                if (lookup.seen.size() >= max_found_per_lookup) break;
+                const Endpoint e = endpoint_of(peer);
+                if (e.port == 0 || e.is_unspecified() || is_ours(reply.info_hash, e)) continue;
+                if (lookup.seen.insert(e.to_string()).second) fresh.push_back(e);
+            }
+            if (!fresh.empty()) calls.emplace_back(lookup.found, std::move(fresh));
+        }
+        for (auto& [found, endpoints] : calls) found(std::move(endpoints));
     }
 
     void save_done() {
@@ -598,6 +734,35 @@ std::optional<TorrentFacts> Engine::facts(const std::string& id) const {
     TorrentFacts f = facts_of(*ti, "");
     f.magnet = lt::make_magnet_uri(it->second);
     return f;
+}
+
+void Engine::announce_topic(const std::string& topic_hex, int port) {
+    const auto key = topic_hash(topic_hex);
+    if (port < 0 || port > 65535) throw std::invalid_argument("port " + std::to_string(port) + " is not 0 to 65535");
+    auto& i = *impl_;
+    if (!i.topics.count(key) && i.topics.size() >= max_topics)
+        throw std::length_error("cannot announce more than " + std::to_string(max_topics) + " DHT topics");
+    auto& topic = i.topics[key];
+    topic.port = port;
+    if (i.session) i.announce(key, topic);
+}
+
+void Engine::withdraw_topic(const std::string& topic_hex) { impl_->topics.erase(topic_hash(topic_hex)); }
+
+void Engine::lookup_topic(const std::string& topic_hex, std::function<void(std::vector<Endpoint>)> found,
+                          std::function<void()> done) {
+    const auto key = topic_hash(topic_hex);
+    auto& i = *impl_;
+    if (!i.session || i.stopping || i.lookups.size() >= max_topic_lookups) {
+        if (i.lookups.size() >= max_topic_lookups)
+            spdlog::warn("{} DHT lookups are running already; not looking up {}", max_topic_lookups, topic_hex);
+        if (done) boost::asio::post(i.io, std::move(done));
+        return;
+    }
+    Impl::Lookup lookup{key, std::move(found), std::move(done), {},
+                        std::chrono::steady_clock::now() + topic_lookup_limit, i.stats_posted + 1};
+    i.lookups.emplace(i.next_lookup++, std::move(lookup));
+    i.session->dht_get_peers(key);
 }
 
 void Engine::checkpoint() { impl_->checkpoint(); }

@@ -153,6 +153,26 @@ public:
     void forget_reader(std::uint64_t reader);
     std::optional<TorrentFacts> facts(const std::string& id) const;
 
+    // Topics on the DHT (a group's members, an interest tag's groups): a
+    // 20-byte key (40 hex digits) under which agents say where their
+    // overlay listens. Each throws std::invalid_argument if topic_hex is
+    // not 40 hex digits.
+
+    // Announces `port` under the topic now, again every 10 minutes (DHT
+    // nodes forget an announce after 30 to 45), and as the DHT gains nodes,
+    // until withdrawn. At most 1024 topics; more throws std::length_error.
+    void announce_topic(const std::string& topic_hex, int port);
+    // Stops announcing; what the DHT holds expires on its own.
+    void withdraw_topic(const std::string& topic_hex);
+    // Asks the DHT who announced the topic. `found` gets the endpoints of
+    // each reply (maybe several calls; each endpoint once per lookup, at
+    // most 256, ours left out); `done` once the lookup ends: the DHT has
+    // finished it, or 30 s passed. At most 64 lookups run at once: one more
+    // is done at once, having found nothing. Callbacks run on the loop,
+    // never from inside these calls.
+    void lookup_topic(const std::string& topic_hex, std::function<void(std::vector<Endpoint>)> found,
+                      std::function<void()> done = {});
+
     // Saves resume data of every torrent that changed (a checkpoint).
     void checkpoint();
     // Pauses everything, saves resume data and the session state, then
