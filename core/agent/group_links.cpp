@@ -62,7 +62,7 @@ void Groups::opened(LinkId link, const Identity::PublicKey& key, const std::stri
     // Every group whose state names the peer a member: it may have news.
     for (auto& [id, h] : groups_) {
         if (h.record.status != Membership::member) continue;
-        const auto* s = folded(h);
+        const auto* s = folded_for_access(h);
         if (!s || !s->is_member(key)) continue;
         if (p.outgoing) remember_address(h, remote);
         sync_.subscribe(link, id);

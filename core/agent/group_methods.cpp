@@ -223,7 +223,7 @@ void Groups::leave(const CallPtr& call) {
 
 void Groups::post(const CallPtr& call) {
     Held& h = resolve_member(call->string_param("group"));
-    const auto* s = folded(h);
+    const auto* s = folded_for_access(h);
     if (!s || !s->is_member(identity_.public_key()))
         throw RpcFailure(rpc::not_member, "you are not a member of " + h.record.name + " any more");
     const std::string text = body_text(group::PostBody{call->string_param("text")});

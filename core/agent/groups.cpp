@@ -181,9 +181,9 @@ void Groups::put_record(Held& h) {
     }
 }
 
-void Groups::save(Held& h, const std::vector<group::Event>& events) {
+void Groups::save(Held& h, const std::vector<group::Event>& events, group::EventStore::Durability durability) {
     try {
-        events_.save_all(h.record.group, events);
+        events_.save_all(h.record.group, events, durability);
     } catch (const std::exception& e) {
         // In the log but not on disk: retried on the clock, and never lost
         // while the agent runs.
@@ -290,7 +290,7 @@ std::vector<group::GroupSummary> Groups::open_groups_with_tag(const std::string&
     std::vector<group::GroupSummary> out;
     for (auto& [id, h] : groups_) {
         if (h.record.status != Membership::member) continue;
-        const auto* s = folded(h);
+        const auto* s = folded_for_access(h);
         if (!s || !s->open || std::find(s->topics.begin(), s->topics.end(), tag) == s->topics.end()) continue;
         out.push_back({id, s->name, s->about, s->topics, static_cast<std::uint32_t>(s->members.size())});
     }
@@ -304,7 +304,7 @@ void Groups::accepted(const Id& group, const std::vector<Id>& ids) {
     events.reserve(ids.size());
     for (const auto& id : ids)
         if (const auto* e = h->log->get(id)) events.push_back(*e);
-    save(*h, events);  // before the engine passes them on
+    save(*h, events, group::EventStore::Durability::crash);  // before the engine passes them on
     changed(*h, events);
     notify_follows(group, ids);
     if (h->record.status != Membership::joining) return;

@@ -179,7 +179,8 @@ private:
     Held& add_held(group::GroupRecord record);
     // Makes, adds, stores and publishes one of our events.
     group::Event publish(Held& h, group::Kind kind, std::string body);
-    void save(Held& h, const std::vector<group::Event>& events);
+    void save(Held& h, const std::vector<group::Event>& events,
+              group::EventStore::Durability durability = group::EventStore::Durability::power_loss);
     void put_record(Held& h);
     void became_member(Held& h);
     void forget_group(const group::Id& group, bool remove);

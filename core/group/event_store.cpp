@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <optional>
 #include <stdexcept>
 
 namespace coop::group {
@@ -109,8 +110,9 @@ bool EventStore::save(const Id& group, const Event& event) {
     return added;
 }
 
-std::size_t EventStore::save_all(const Id& group, const std::vector<Event>& events) {
-    FullSync sync(db_);
+std::size_t EventStore::save_all(const Id& group, const std::vector<Event>& events, Durability durability) {
+    std::optional<FullSync> sync;
+    if (durability == Durability::power_loss) sync.emplace(db_);
     SQLite::Transaction tx(db_);
     const std::string group_hex = hex(group);
     std::size_t added = 0;

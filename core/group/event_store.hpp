@@ -39,9 +39,15 @@ public:
     // Durable when it returns (the agent announces an event only after
     // saving it). False if the event was stored already.
     bool save(const Id& group, const Event& event);
-    // One transaction, one sync, for a batch from a peer. Returns how many
-    // were new.
-    std::size_t save_all(const Id& group, const std::vector<Event>& events);
+    // How safe a save must be. Our own events survive a power failure (a
+    // lost one would have us sign its sequence number twice); events from
+    // peers need only survive a crash of the agent: after a power failure
+    // anti-entropy fetches them again, and an fsync for each would cap a
+    // busy group at the disk's flush rate.
+    enum class Durability { power_loss, crash };
+    // One transaction for a batch. Returns how many were new.
+    std::size_t save_all(const Id& group, const std::vector<Event>& events,
+                         Durability durability = Durability::power_loss);
     // The group's events in the order they were saved: parents first, so
     // adding them to a fresh GroupLog in this order accepts every one.
     // Throws std::runtime_error if a stored event no longer decodes.

@@ -2,7 +2,7 @@
 // The group sync protocol (messages in sync_messages.hpp), one engine per
 // agent: frames in, frames out through the host (sync_host.hpp). It takes
 // peers' events through a pending pool per group into the host's logs,
-// answers what peers lack in bounded batches, gossips new events to a few
+// answers what peers lack in bounded batches, gossips new events to its
 // subscribers, and re-sends its state now and then so every member
 // converges. Hostile peers are counted by fault and dropped.
 //
@@ -37,7 +37,10 @@
 namespace coop::group {
 
 struct SyncOptions {
-    std::size_t fanout = 3;                             // subscribers each new event is pushed to
+    // Subscribers each new event is pushed to. Links often form a star
+    // (everyone dialled the inviter), where pushing to a few would leave
+    // the rest to anti-entropy: so every subscriber lacking it, up to this.
+    std::size_t fanout = 64;
     std::size_t batch_events = sync::max_batch_events;  // at most that
     std::chrono::milliseconds anti_entropy_interval = std::chrono::seconds(30);
     std::chrono::milliseconds window = std::chrono::seconds(10);  // of the budgets below
@@ -75,7 +78,7 @@ public:
     // we are new to a closed group (its parent is the genesis, the only
     // event we know). False if the peer is unknown or holds too many.
     bool subscribe(PeerId peer, const Id& group, std::optional<Event> join = std::nullopt);
-    // Events we made, already in log(group) and stored: pushed to a few
+    // Events we made, already in log(group) and stored: pushed to the
     // subscribers.
     void published(const Id& group, const std::vector<Id>& ids);
     // We no longer hold the group (left it, or removed it): its peers are
