@@ -287,31 +287,6 @@ std::optional<std::int64_t> duration_option(const std::string& option, const std
     return seconds;
 }
 
-// As cli::parse, naming the subcommand whose --help to read.
-int parse(CLI::App& app, int argc, char** argv) {
-    if (argc > 1 && argv[1][0] != '-') {
-        bool known = false;
-        for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) known |= sub->get_name() == argv[1];
-        if (!known) {
-            cli::error(program, std::string("'") + argv[1] + "' is not a coop group command; see " + program + " --help");
-            return cli::usage;
-        }
-    }
-    try {
-        app.parse(argc, argv);
-        return -1;
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        const auto subs = app.get_subcommands();
-        const std::string command = subs.empty() ? program : program + " " + subs.back()->get_name();
-        cli::error(program, std::string(e.what()) + " (see " + command + " --help)");
-        return cli::usage;
-    }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -430,7 +405,7 @@ int main(int argc, char** argv) {
     retract_cmd->add_option("ENTRY", entry, "the entry's id or a prefix of it (coop group catalog shows them)")->required();
     retract_cmd->add_flag("--json", retract_json, "print the result as JSON");
 
-    if (int code = parse(app, argc, argv); code >= 0) return code;
+    if (int code = cli::parse(app, program, argc, argv); code >= 0) return code;
 
     auto usage = [](const std::string& message) {
         cli::error(program, message);

@@ -11,7 +11,8 @@
 # and the script polls every agent's `coop group show --json` until all hold
 # E posts and the same heads and state hash. Timed from the start of the
 # posting to that moment. Everything runs under `timeout`; the agents are
-# stopped and the temp dir removed at exit (also on Ctrl-C or failure).
+# stopped and the temp dir removed at exit (also on Ctrl-C or failure);
+# --keep-logs copies each agent's coopd.log (and the chat errors) first.
 set -u -o pipefail
 export LC_ALL=C
 
@@ -38,23 +39,10 @@ for t in "$COOP" "$BIN/coopd" "$BIN/coop-group" /usr/bin/jq; do
   [ -x "$t" ] || { echo "converge.sh: missing $t (build coop first or set COOP_BIN; apt-get install -y jq)" >&2; exit 2; }
 done
 
-TMP=$(mktemp -d /tmp/coop-bench-groups.XXXXXX)
-log() { echo "$*" >&2; }
+PY=/usr/bin/python3 SETTLE=0 BENCH=groups
+. "$HERE/../lib.sh"
 as() { local n=$1; shift; COOP_HOME=$TMP/a$n timeout 120 "$@"; }
-cleanup() {
-  for n in $(seq 1 "$AGENTS"); do
-    [ -d "$TMP/a$n" ] && COOP_HOME=$TMP/a$n timeout 20 "$COOP" agent stop >/dev/null 2>&1 &
-  done
-  wait
-  if [ -n "$LOGS" ]; then
-    mkdir -p "$LOGS" && for n in $(seq 1 "$AGENTS"); do cp "$TMP/a$n/coopd.log" "$LOGS/a$n.log" 2>/dev/null; done
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
+for n in $(seq 1 "$AGENTS"); do HOMES+=("$TMP/a$n"); done
 PATH=$BIN:$PATH
 
 log "== starting $AGENTS agents"

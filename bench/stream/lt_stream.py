@@ -31,13 +31,14 @@ off), tick_interval 100 ms, several connections per IP, no DHT/LSD/UPnP/NAT-PMP.
 """
 import http.server
 import os
-import re
 import signal
 import sys
 import threading
 import time
 
 import libtorrent as lt
+
+import http_range
 
 
 def opt(args, name, default=None):
@@ -180,30 +181,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         files = [i for i in range(fs.num_files()) if not fs.file_flags(i) & lt.file_storage.flag_pad_file]
         fi = max(files, key=fs.file_size)
         size, base, plen = fs.file_size(fi), fs.file_offset(fi), ti.piece_length()
-        start, end, code = 0, size - 1, 200
         rng = self.headers.get("Range", "")
-        m = re.match(r"bytes=(\d*)-(\d*)$", rng)
-        if m and (m.group(1) or m.group(2)):
-            if m.group(1):
-                start = int(m.group(1))
-                if m.group(2):
-                    end = min(int(m.group(2)), size - 1)
-            else:  # suffix range: the last N bytes
-                start = max(0, size - int(m.group(2)))
-            code = 206
-            if start > end or start >= size:
-                self.send_response(416)
-                self.send_header("Content-Range", "bytes */%d" % size)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-        self.send_response(code)
-        self.send_header("Content-Type", "video/mp4")
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Length", str(end - start + 1))
-        if code == 206:
-            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, end, size))
-        self.end_headers()
+        sent_range = http_range.answer(self, rng, size)
+        if sent_range is None:
+            return
+        start, end = sent_range
         if head:
             return
         sent, t_first = 0, None

@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "core/agent/groups.hpp"
+#include "core/ascii.hpp"
+#include "core/media/media_names.hpp"
 #include "core/media/probe.hpp"
 
 namespace coop::agent {
@@ -20,28 +22,12 @@ namespace {
 constexpr std::size_t max_answer_bytes = 768 * 1024;
 constexpr std::size_t max_files_walked = 10'000;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool is_hex(const std::string& s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-bool media_name(const std::filesystem::path& path) {
-    static const char* exts[] = {".mp4", ".m4v", ".mkv", ".webm", ".avi", ".mov",  ".ts",  ".mpg", ".mpeg",
-                                 ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".wav", ".aac", ".flv"};
-    const std::string ext = lower(path.extension().string());
-    return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return ext == e; });
-}
 
 // The media file a catalog entry describes: the file itself, or the
 // largest media file of a folder; empty if there is none on disk.
 std::filesystem::path media_file(const std::filesystem::path& path) {
     std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) return media_name(path) ? path : std::filesystem::path();
+    if (std::filesystem::is_regular_file(path, ec)) return media::is_media_name(path.string()) ? path : std::filesystem::path();
     if (!std::filesystem::is_directory(path, ec)) return {};
     std::filesystem::path best;
     std::uintmax_t best_size = 0;
@@ -49,7 +35,7 @@ std::filesystem::path media_file(const std::filesystem::path& path) {
     for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
          !ec && it != std::filesystem::recursive_directory_iterator() && walked < max_files_walked;
          it.increment(ec), ++walked) {
-        if (!it->is_regular_file(ec) || !media_name(it->path())) continue;
+        if (!it->is_regular_file(ec) || !media::is_media_name(it->path().string())) continue;
         const auto size = it->file_size(ec);
         if (!ec && size > best_size) {
             best = it->path();
@@ -67,10 +53,7 @@ std::string entry_owner_text(const std::string& name, const Id& group) {
 
 void Groups::catalog(const CallPtr& call) {
     Held& h = resolve(call->string_param("group"));
-    const auto* s = folded(h);
-    if (!s)
-        throw RpcFailure(rpc::not_found, "still joining " + group::hex(h.record.group).substr(0, 12) +
-                                             ": its log has not arrived yet (coop group list shows it joining)");
+    const auto* s = &arrived(h);
     const auto& p = call->params();
     const std::string tag = p.value("tag", std::string());
     const bool all = p.value("all", false);
@@ -111,7 +94,7 @@ void Groups::share(const CallPtr& call) {
     const std::string given = call->string_param("id");
     if (!is_hex(given))
         throw RpcFailure(rpc::bad_input, "'" + given + "' is not a transfer id (hex digits; see coop share --list)");
-    auto matches = store_.by_id_prefix(lower(given));
+    auto matches = store_.by_id_prefix(ascii_lower(given));
     if (matches.empty())
         throw RpcFailure(rpc::not_found, "no share or download has id '" + given +
                                              "'; share the file first (coop share PATH) or see coop share --list");
@@ -131,7 +114,7 @@ void Groups::share(const CallPtr& call) {
     std::sort(body.tags.begin(), body.tags.end());
     body.tags.erase(std::unique(body.tags.begin(), body.tags.end()), body.tags.end());
     body.size = t.size;
-    const std::string hash = lower(t.info_hash);
+    const std::string hash = ascii_lower(t.info_hash);
     if ((hash.size() == 40 || hash.size() == 64) && is_hex(hash)) body.info_hash = hash;
     std::string text;
     try {
@@ -189,7 +172,7 @@ void Groups::shared(const CallPtr& call, const Id& id, group::ShareBody body) {
 void Groups::retract(const CallPtr& call) {
     const std::string given = call->string_param("entry");
     if (!is_hex(given)) throw RpcFailure(rpc::bad_input, "'" + given + "' is not an entry id (hex digits)");
-    const std::string prefix = lower(given);
+    const std::string prefix = ascii_lower(given);
     std::vector<std::pair<Held*, std::string>> matches;
     for (auto& [id, h] : groups_) {
         if (h.record.status != Membership::member) continue;

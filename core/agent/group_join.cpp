@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/agent/groups.hpp"
+#include "core/ascii.hpp"
 #include "core/group/invite.hpp"
 #include "core/group/topic.hpp"
 
@@ -20,11 +21,6 @@ constexpr std::size_t max_pending_joins = 16;
 constexpr std::size_t max_pending_finds = 16;
 constexpr std::size_t max_found_kept = 256;
 constexpr int max_find_dials = 32;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::int64_t seconds_param(const json& params, const char* name, std::int64_t fallback, std::int64_t max) {
     const std::int64_t v = params.value(name, fallback);
@@ -71,7 +67,7 @@ void Groups::join(const CallPtr& call) {
         id = invite->group;
         addresses = token->addresses;
     } else if (p.contains("group")) {
-        const std::string given = lower(call->string_param("group"));
+        const std::string given = ascii_lower(call->string_param("group"));
         std::vector<Id> matches;
         for (const auto& [gid, f] : found_)
             if (group::hex(gid).rfind(given, 0) == 0) matches.push_back(gid);

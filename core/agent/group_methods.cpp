@@ -132,10 +132,7 @@ json Groups::members_json(Held& h) const {
 
 void Groups::show(const CallPtr& call) {
     Held& h = resolve(call->string_param("group"));
-    const auto* s = folded(h);
-    if (!s)
-        throw RpcFailure(rpc::not_found, "still joining " + group::hex(h.record.group).substr(0, 12) +
-                                             ": its log has not arrived yet (coop group list shows it joining)");
+    const auto* s = &arrived(h);
     json left = json::array();
     for (const auto& [key, d] : s->left) left.push_back(key);
     json on = json::array();
@@ -167,9 +164,7 @@ void Groups::show(const CallPtr& call) {
 
 void Groups::members(const CallPtr& call) {
     Held& h = resolve(call->string_param("group"));
-    if (!folded(h))
-        throw RpcFailure(rpc::not_found, "still joining " + group::hex(h.record.group).substr(0, 12) +
-                                             ": its log has not arrived yet (coop group list shows it joining)");
+    arrived(h);
     call->reply({{"members", members_json(h)}});
 }
 

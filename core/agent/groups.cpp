@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
 #include "core/group/fold.hpp"
 #include "core/overlay/reason_text.hpp"
 
@@ -15,20 +16,6 @@ namespace coop::agent {
 using group::Id;
 using group::Membership;
 using nlohmann::json;
-
-namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-bool is_hex(const std::string& s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-}  // namespace
 
 Groups::Groups(boost::asio::io_context& io, Store& store, const Identity& identity, OverlayNode& overlay,
                TopicDirectory topics)
@@ -148,7 +135,7 @@ Groups::Held& Groups::resolve(const std::string& given) {
     for (auto& [id, h] : groups_)
         if (h.record.name == given) matches.push_back(&h);
     if (matches.empty() && is_hex(given)) {
-        const std::string prefix = lower(given);
+        const std::string prefix = ascii_lower(given);
         for (auto& [id, h] : groups_)
             if (group::hex(id).rfind(prefix, 0) == 0) matches.push_back(&h);
     }
@@ -171,6 +158,12 @@ Groups::Held& Groups::resolve_member(const std::string& given) {
     if (h.record.status == Membership::left)
         throw RpcFailure(rpc::not_member, "you left " + name + "; join it again with a new invite");
     return h;
+}
+
+const group::GroupState& Groups::arrived(Held& h) {
+    if (const auto* s = folded(h)) return *s;
+    throw RpcFailure(rpc::not_found, "still joining " + group::hex(h.record.group).substr(0, 12) +
+                                         ": its log has not arrived yet (coop group list shows it joining)");
 }
 
 void Groups::put_record(Held& h) {

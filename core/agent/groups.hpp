@@ -176,6 +176,8 @@ private:
     // matches or the way out.
     Held& resolve(const std::string& given);
     Held& resolve_member(const std::string& given);  // and we are a member
+    // The group's state, or not_found while its log has not arrived.
+    const group::GroupState& arrived(Held& h);
     Held& add_held(group::GroupRecord record);
     // Makes, adds, stores and publishes one of our events.
     group::Event publish(Held& h, group::Kind kind, std::string body);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 
+#include "core/media/media_names.hpp"
 #include "core/media/stream_probe.hpp"
 
 namespace coop::agent {
@@ -22,14 +23,6 @@ constexpr auto probe_read_wait = std::chrono::seconds(60);
 constexpr std::int64_t probe_readahead_max = 4 << 20;
 constexpr std::size_t streams_kept = 32;
 
-bool playable_name(const std::string& path) {
-    static const char* exts[] = {".mp4", ".m4v", ".mkv", ".webm", ".avi", ".mov", ".ts", ".mpg", ".mpeg",
-                                 ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".wav", ".aac"};
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return std::any_of(std::begin(exts), std::end(exts), [&](const char* e) { return ext == e; });
-}
-
 }  // namespace
 
 int choose_file(const std::vector<FileEntry>& files, const std::string& wanted) {
@@ -40,7 +33,7 @@ int choose_file(const std::vector<FileEntry>& files, const std::string& wanted) 
     if (wanted.empty()) {
         const FileEntry* best = nullptr;
         for (const auto* f : real)
-            if (playable_name(f->path) && (!best || f->size > best->size)) best = f;
+            if (media::is_media_name(f->path) && (!best || f->size > best->size)) best = f;
         if (!best)
             for (const auto* f : real)
                 if (!best || f->size > best->size) best = f;

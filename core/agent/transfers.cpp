@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/agent/engine/torrent_files.hpp"
+#include "core/ascii.hpp"
 
 namespace coop::agent {
 
@@ -22,15 +23,6 @@ struct HashingCancelled {};
 
 std::int64_t now_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool is_hex(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 std::vector<Endpoint> endpoints_param(const json& params) {
@@ -276,7 +268,7 @@ void Transfers::share_stop(const std::shared_ptr<Call>& call) {
 // ---- fetch ---------------------------------------------------------------
 
 Transfer Transfers::resolve(const std::string& given, std::optional<Transfer::Role> role) {
-    const std::string prefix = lower(given);
+    const std::string prefix = ascii_lower(given);
     const std::string what = !role ? "share or download" : *role == Transfer::Role::share ? "share" : "download";
     const std::string listing = !role ? "coop share --list or coop fetch --list"
                                 : *role == Transfer::Role::share ? "coop share --list" : "coop fetch --list";
@@ -309,7 +301,7 @@ Transfer Transfers::source_to_transfer(const std::string& source) {
             if (!in) throw RpcFailure(rpc::io_error, "cannot read " + source);
             facts = Engine::inspect_torrent(buf.str());
         } else if (is_hex(source)) {
-            const std::string hex = lower(source);
+            const std::string hex = ascii_lower(source);
             std::optional<std::string> entry;
             if (catalog_ && store_.by_id_prefix(hex).empty()) entry = catalog_(hex);
             if (entry)

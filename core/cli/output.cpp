@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -17,6 +18,12 @@ void error(const std::string& program, const std::string& message) {
 }
 
 int parse(CLI::App& app, const std::string& program, int argc, char** argv) {
+    const auto commands = app.get_subcommands([](CLI::App*) { return true; });
+    if (!commands.empty() && argc > 1 && argv[1][0] != '-' &&
+        std::none_of(commands.begin(), commands.end(), [&](const CLI::App* c) { return c->get_name() == argv[1]; })) {
+        error(program, std::string("'") + argv[1] + "' is not a " + program + " command; see " + program + " --help");
+        return usage;
+    }
     try {
         app.parse(argc, argv);
         return -1;
@@ -27,8 +34,10 @@ int parse(CLI::App& app, const std::string& program, int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::string what = e.what();
-        error(program, what + " (see " + program + " --help)");
+        // Name the subcommand whose --help tells what it takes.
+        const auto parsed = app.get_subcommands();
+        const std::string command = parsed.empty() ? program : program + " " + parsed.back()->get_name();
+        error(program, std::string(e.what()) + " (see " + command + " --help)");
         return usage;
     }
 }

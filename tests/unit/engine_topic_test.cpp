@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/agent/engine/engine.hpp"
+#include "run_until.hpp"
 
 namespace {
 
@@ -40,14 +41,7 @@ class EngineTopicTest : public ::testing::Test {
 protected:
     template <class Done>
     bool run_until(Done done, std::chrono::milliseconds limit) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done()) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now >= deadline) return false;
-            if (io_.stopped()) io_.restart();
-            io_.run_one_for(std::min<std::chrono::steady_clock::duration>(deadline - now, 100ms));
-        }
-        return true;
+        return coop::test::run_until(io_, done, limit);
     }
 
     // A private engine on 127.0.0.N, bootstrapping from `peer` if given.

@@ -19,6 +19,7 @@
 
 #include "core/identity.hpp"
 #include "core/overlay/link.hpp"
+#include "run_until.hpp"
 
 namespace {
 
@@ -30,17 +31,9 @@ using coop::overlay::LinkOptions;
 using coop::overlay::LinkStats;
 using coop::overlay::Role;
 
-// Runs `io` until `done` holds; false if `limit` passed first.
 template <class Done>
 bool run_until(boost::asio::io_context& io, Done done, std::chrono::milliseconds limit = 2000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return false;
-        if (io.stopped()) io.restart();
-        io.run_one_for(deadline - now);
-    }
-    return true;
+    return coop::test::run_until(io, done, limit);
 }
 
 std::string random_bytes(std::size_t n) {

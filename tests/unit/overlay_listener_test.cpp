@@ -14,6 +14,7 @@
 #include "core/identity.hpp"
 #include "core/overlay/dial.hpp"
 #include "core/overlay/listener.hpp"
+#include "run_until.hpp"
 
 namespace {
 
@@ -33,14 +34,7 @@ class OverlayTest : public ::testing::Test {
 protected:
     template <class Done>
     bool run_until(Done done, std::chrono::milliseconds limit = 2000ms) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done()) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now >= deadline) return false;
-            if (io_.stopped()) io_.restart();
-            io_.run_one_for(deadline - now);
-        }
-        return true;
+        return coop::test::run_until(io_, done, limit);
     }
 
     // What a dial_link came back with.

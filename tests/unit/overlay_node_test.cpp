@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/agent/overlay_node.hpp"
+#include "run_until.hpp"
 
 namespace {
 
@@ -96,14 +97,7 @@ protected:
 
     template <class Done>
     bool run_until(Done done, std::chrono::milliseconds limit = 5000ms) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done()) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now >= deadline) return false;
-            if (io_.stopped()) io_.restart();
-            io_.run_one_for(deadline - now);
-        }
-        return true;
+        return coop::test::run_until(io_, done, limit);
     }
     // Runs what is ready now, and what that makes ready, without waiting.
     void run_ready() {
