@@ -9,7 +9,7 @@
 # Options of each command; options that take a value are also listed in
 # _coop_takes_value.
 _coop_opts_agent="--help"
-_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --json"
+_coop_opts_agent_start="--help --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --sync-answer-timeout --sync-anti-entropy --sync-window --link-idle-timeout --json"
 _coop_opts_agent_stop="--help --json"
 _coop_opts_agent_status="--help --json"
 _coop_opts_share="--help --list --stop --tracker --v1 --group --title --tag --json"
@@ -30,11 +30,12 @@ _coop_opts_group_chat="--help"
 _coop_opts_group_catalog="--help --tag --all --json"
 _coop_opts_group_retract="--help --json"
 _coop_group_subcommands="create list show invite join leave members find post log chat catalog retract"
-_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level"
+_coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --sync-answer-timeout --sync-anti-entropy --sync-window --link-idle-timeout"
 
 _coop_takes_value() {
     case $1 in
         --listen | --peer | --upload-limit | --download-limit | --stream-port | --overlay-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
+        --sync-answer-timeout | --sync-anti-entropy | --sync-window | --link-idle-timeout) return 0 ;;
         --group | --title | --tag | --topic | --about | --expires | --uses | --wait | -n | --limit | --kind) return 0 ;;
     esac
     return 1

@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
 
     auto* start_cmd = app.add_subcommand("start", "start the agent in the background; returns once it answers");
     std::string listen, upload, download, log_level, stream_port, overlay_port;
+    std::string answer_timeout, anti_entropy, window, idle_timeout;
     std::vector<std::string> peers;
     bool no_public = false, is_public = false, start_json = false;
     start_cmd->add_option("--listen", listen, "ADDR:PORT to listen on; port 0 picks a free one (default 0.0.0.0:6881)");
@@ -105,6 +106,18 @@ int main(int argc, char** argv) {
                           "port for links from other agents, on the --listen address (default 0: a free one, kept)");
     start_cmd->add_option("--log-level", log_level, "log detail in COOP_HOME/coopd.log")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    // Timing, for tests that wait for a timeout; coopd checks the values.
+    start_cmd->add_option("--sync-answer-timeout", answer_timeout,
+                          "for tests: drop a peer that leaves a group request unanswered this long (default 30s)")
+        ->type_name("DUR");
+    start_cmd->add_option("--sync-anti-entropy", anti_entropy,
+                          "for tests: send each group's state to its peers this often (default 30s)")
+        ->type_name("DUR");
+    start_cmd->add_option("--sync-window", window, "for tests: the window of each peer's sync budgets (default 10s)")
+        ->type_name("DUR");
+    start_cmd->add_option("--link-idle-timeout", idle_timeout,
+                          "for tests: close an overlay link silent this long (default 90s)")
+        ->type_name("DUR");
     start_cmd->add_flag("--json", start_json, "print the agent's status as JSON");
 
     auto* stop_cmd = app.add_subcommand("stop", "stop the agent cleanly, saving all transfer state");
@@ -129,6 +142,10 @@ int main(int argc, char** argv) {
             if (!log_level.empty()) args.insert(args.end(), {"--log-level", log_level});
             if (!stream_port.empty()) args.insert(args.end(), {"--stream-port", stream_port});
             if (!overlay_port.empty()) args.insert(args.end(), {"--overlay-port", overlay_port});
+            if (!answer_timeout.empty()) args.insert(args.end(), {"--sync-answer-timeout", answer_timeout});
+            if (!anti_entropy.empty()) args.insert(args.end(), {"--sync-anti-entropy", anti_entropy});
+            if (!window.empty()) args.insert(args.end(), {"--sync-window", window});
+            if (!idle_timeout.empty()) args.insert(args.end(), {"--link-idle-timeout", idle_timeout});
             return start(args, start_json);
         }
         if (*stop_cmd) return stop(stop_json);

@@ -46,7 +46,6 @@ std::string name_and_id(const json& r) {
 // An event as --json prints it: the same fields from group.log and from
 // its group.event notifications.
 json event_json(json e) {
-    e.erase("id");
     e.erase("group");
     return e;
 }
@@ -121,7 +120,6 @@ int join(const std::string& what, std::optional<std::int64_t> wait_s, bool as_js
             if (method != "group.progress") return;
             if (as_json) {
                 json line = p;
-                line.erase("id");
                 line["event"] = "progress";
                 cli::print_json(line);
                 return;
@@ -423,9 +421,9 @@ int main(int argc, char** argv) {
             return usage("give the MESSAGE as words or as - (read from stdin), not both");
         text = message_of(words);
         if (text.find_first_not_of(" \t\r\n") == std::string::npos) return usage("the message is empty");
-        if (text.size() > coop::group::max_post_bytes)
-            return usage("the message is " + std::to_string(text.size()) + " bytes; a post holds at most " +
-                         std::to_string(coop::group::max_post_bytes));
+        // Here, not only in the agent: the RPC would carry bytes that are
+        // not UTF-8 as U+FFFD.
+        if (auto problem = coop::group::post_text_problem(text); !problem.empty()) return usage(problem);
     }
 
     return cli::guarded(program, [&] {

@@ -105,6 +105,10 @@ while :; do
   sleep 0.1
 done
 CONVERGED_S=$(elapsed "$T0" "$(now)")
+# With --keep-logs, each agent's sync counters go along (status.out).
+if [ -n "$LOGS" ]; then
+  for n in $(seq 1 "$AGENTS"); do as "$n" "$COOP" agent status --json >"$TMP/a$n/status.out" 2>&1; done
+fi
 RATE=$(awk -v e="$EVENTS" -v s="$CONVERGED_S" 'BEGIN{printf "%.0f", e/s}')
 
 if [ $JSON = 1 ]; then

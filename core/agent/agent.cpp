@@ -10,6 +10,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -71,6 +73,18 @@ void set_up_logging(const Home& home, const std::string& level, bool to_stderr) 
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(logger);
+}
+
+// The sync's timing: the engine's defaults but what the settings set.
+group::SyncOptions sync_options(const Settings& settings) {
+    group::SyncOptions options;
+    auto set = [](std::chrono::milliseconds& field, std::int64_t seconds) {
+        if (seconds > 0) field = std::chrono::seconds(seconds);
+    };
+    set(options.answer_timeout, settings.sync_answer_timeout_s);
+    set(options.anti_entropy_interval, settings.sync_anti_entropy_s);
+    set(options.window, settings.sync_window_s);
+    return options;
 }
 
 std::vector<Endpoint> parse_peers(const std::vector<std::string>& peers) {
@@ -154,13 +168,19 @@ int run_agent(const Home& home, const RunOptions& options) {
     OverlayOptions overlay_options;
     overlay_options.listen = Endpoint{config.listen.address, static_cast<std::uint16_t>(settings.overlay_port)};
     overlay_options.link.max_frame_bytes = group::sync::max_frame_bytes;
+    if (settings.link_idle_timeout_s > 0) {
+        overlay_options.link.idle_timeout = std::chrono::seconds(settings.link_idle_timeout_s);
+        // Pings well within it, so that quiet links stay open.
+        overlay_options.link.ping_interval =
+            std::min<std::chrono::milliseconds>(overlay_options.link.ping_interval, overlay_options.link.idle_timeout / 3);
+    }
     OverlayNode overlay(io, identity, overlay_options);
     TopicDirectory topics;
     topics.announce = [&](const std::string& topic, int port) { engine.announce_topic(topic, port); };
     topics.withdraw = [&](const std::string& topic) { engine.withdraw_topic(topic); };
     topics.lookup = [&](const std::string& topic, std::function<void(std::vector<Endpoint>)> found,
                         std::function<void()> done) { engine.lookup_topic(topic, std::move(found), std::move(done)); };
-    Groups groups(io, *store, identity, overlay, std::move(topics));
+    Groups groups(io, *store, identity, overlay, std::move(topics), sync_options(settings));
     overlay.set_handler(&groups);
     groups.register_methods(server);
     transfers.set_catalog([&](const std::string& prefix) { return groups.catalog_magnet(prefix); });

@@ -316,13 +316,23 @@ void Groups::check_finds(Clock::time_point now) {
 
 void Groups::answer_find(PendingFind& f) {
     json out = json::array();
-    for (const auto& [id, g] : f.groups) {
+    for (auto& [id, g] : f.groups) {
+        // Where those that answered listen: the address we dialled them at.
+        g.peers.clear();
+        for (const auto& key : g.answered_by) {
+            std::string address = address_of(key);
+            for (const auto& [link, p] : peers_)
+                if (p.key == key && p.outgoing) address = p.remote;
+            if (!address.empty() && std::find(g.peers.begin(), g.peers.end(), address) == g.peers.end())
+                g.peers.push_back(address);
+        }
+        std::sort(g.peers.begin(), g.peers.end());
         out.push_back({{"group", group::hex(id)},
                        {"name", g.summary.name},
                        {"about", g.summary.about},
                        {"topics", g.summary.topics},
                        {"members", g.summary.members},
-                       {"peers", std::vector<std::string>(g.peers.begin(), g.peers.end())}});
+                       {"peers", g.peers}});
         if (!found_.count(id) && found_.size() >= max_found_kept) found_.erase(found_.begin());
         found_[id] = g;
     }

@@ -17,7 +17,10 @@ using group::Membership;
 
 namespace {
 
-constexpr auto tick_interval = std::chrono::seconds(1);
+// The sync engine's announce interval wants ticks this often; the rest
+// (saving, discovery, joins) runs every slow_tick_interval.
+constexpr auto tick_interval = std::chrono::milliseconds(100);
+constexpr auto slow_tick_interval = std::chrono::seconds(1);
 // How often each group is looked up on the DHT: rarely once we sync it
 // with someone, more often while nobody is linked for it (the wait doubles
 // from the first to the last).
@@ -26,7 +29,6 @@ constexpr auto lonely_first = std::chrono::seconds(10);
 constexpr auto lonely_last = std::chrono::seconds(60);
 constexpr auto lookup_give_up = std::chrono::seconds(60);  // a lookup whose end never came
 constexpr int max_dials_per_lookup = 16;
-constexpr std::size_t max_known_addresses = 1024;
 constexpr std::size_t max_purposes = 256;
 constexpr std::size_t max_tried = 8;
 
@@ -55,10 +57,7 @@ void Groups::opened(LinkId link, const Identity::PublicKey& key, const std::stri
         purposes_.erase(it);
         serve_purpose(link, purpose);
     }
-    if (p.outgoing) {
-        if (addresses_.size() >= max_known_addresses && !addresses_.count(key)) addresses_.erase(addresses_.begin());
-        addresses_[key] = remote;
-    }
+    if (p.outgoing) learn_address(key, remote);
     // Every group whose state names the peer a member: it may have news.
     for (auto& [id, h] : groups_) {
         if (h.record.status != Membership::member) continue;
@@ -98,14 +97,14 @@ void Groups::dial(const std::string& address, const std::optional<Id>& group, co
     overlay_.dial(*endpoint, [this, alive, address, group, find](std::optional<LinkId> link, const std::string& why) {
         if (alive.expired() || closed_) return;
         try {
-            dialed(link, why, group, find);
+            dialed(address, link, why, group, find);
         } catch (const std::exception& e) {
             spdlog::error("after dialling {}: {}", address, e.what());
         }
     });
 }
 
-void Groups::dialed(std::optional<LinkId> link, const std::string& error,
+void Groups::dialed(const std::string& address, std::optional<LinkId> link, const std::string& error,
                     const std::optional<Id>& group, const std::optional<std::uint64_t>& find) {
     if (group)
         if (Held* h = held(*group)) h->dialing = std::max(0, h->dialing - 1);
@@ -120,7 +119,12 @@ void Groups::dialed(std::optional<LinkId> link, const std::string& error,
     Purpose purpose;
     if (group) purpose.groups.insert(*group);
     if (find) purpose.finds.insert(*find);
-    if (peers_.count(*link)) return serve_purpose(*link, purpose);
+    if (auto p = peers_.find(*link); p != peers_.end()) {
+        // A link it dialled us on, which the overlay keeps: the address
+        // dialled reaches it all the same, and is where it listens.
+        if (!p->second.outgoing) learn_address(p->second.key, address);
+        return serve_purpose(*link, purpose);
+    }
     // Open, but not yet reported: served once it is.
     if (!purposes_.count(*link) && purposes_.size() >= max_purposes) purposes_.erase(purposes_.begin());
     Purpose& later = purposes_[*link];
@@ -160,6 +164,8 @@ void Groups::schedule_tick() {
 void Groups::tick() {
     const auto now = Clock::now();
     sync_.tick(now);
+    if (now < next_slow_tick_) return;
+    next_slow_tick_ = now + slow_tick_interval;
     std::vector<Id> ids;
     for (const auto& [id, h] : groups_) ids.push_back(id);
     for (const auto& id : ids) {

@@ -180,8 +180,12 @@ void Groups::invite(const CallPtr& call) {
         throw RpcFailure(rpc::bad_input, "expires_s must be 0 (never) or a number of seconds up to ten years");
     if (uses != 0 && uses != 1) throw RpcFailure(rpc::bad_input, "uses must be 1 (one person) or 0 (anyone holding it)");
     const std::int64_t expires_ms = expires_s == 0 ? 0 : now_ms() + expires_s * 1000;
-    group::InviteToken token{group::make_invite(identity_, h.record.group, expires_ms, uses == 1),
-                             member_addresses(h, group::max_token_addresses)};
+    // Ours first: we are the one member surely there as the invite is made.
+    std::vector<std::string> addresses = own_addresses(max_own_addresses);
+    for (auto& a : member_addresses(h, group::max_token_addresses))
+        if (addresses.size() < group::max_token_addresses && std::find(addresses.begin(), addresses.end(), a) == addresses.end())
+            addresses.push_back(std::move(a));
+    group::InviteToken token{group::make_invite(identity_, h.record.group, expires_ms, uses == 1), std::move(addresses)};
     std::string text;
     try {
         text = group::encode_token(token);
@@ -221,7 +225,9 @@ void Groups::post(const CallPtr& call) {
     const auto* s = folded_for_access(h);
     if (!s || !s->is_member(identity_.public_key()))
         throw RpcFailure(rpc::not_member, "you are not a member of " + h.record.name + " any more");
-    const std::string text = body_text(group::PostBody{call->string_param("text")});
+    const std::string given = call->string_param("text");
+    if (auto problem = group::post_text_problem(given); !problem.empty()) throw RpcFailure(rpc::bad_input, problem);
+    const std::string text = body_text(group::PostBody{given});
     std::string why;
     if (!group::parse_post(text, &why)) throw RpcFailure(rpc::bad_input, why);
     const auto e = publish(h, Kind::post, text);

@@ -2,10 +2,17 @@
 // need. The links and the DHT are in group_links.cpp.
 #include "core/agent/groups.hpp"
 
+#include <arpa/inet.h>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/ascii.hpp"
 #include "core/group/fold.hpp"
@@ -18,14 +25,14 @@ using group::Membership;
 using nlohmann::json;
 
 Groups::Groups(boost::asio::io_context& io, Store& store, const Identity& identity, OverlayNode& overlay,
-               TopicDirectory topics)
+               TopicDirectory topics, group::SyncOptions sync_options)
     : io_(io),
       store_(store),
       events_(store.database()),
       identity_(identity),
       overlay_(overlay),
       topics_(std::move(topics)),
-      sync_(identity.public_key(), *this),
+      sync_(identity.public_key(), *this, sync_options),
       clock_(io) {}
 
 Groups::~Groups() { close(); }
@@ -238,6 +245,11 @@ std::string Groups::address_of(const Identity::PublicKey& key) const {
     return it == addresses_.end() ? "" : it->second;
 }
 
+void Groups::learn_address(const Identity::PublicKey& key, const std::string& address) {
+    if (addresses_.size() >= max_known_addresses && !addresses_.count(key)) addresses_.erase(addresses_.begin());
+    addresses_[key] = address;
+}
+
 void Groups::remember_address(Held& h, const std::string& address) {
     json& list = h.record.settings["addresses"];
     if (!list.is_array()) list = json::array();
@@ -249,12 +261,55 @@ void Groups::remember_address(Held& h, const std::string& address) {
     put_record(h);
 }
 
+std::vector<std::string> reachable_addresses(const Endpoint& listen, const std::vector<std::string>& interfaces,
+                                             std::size_t max) {
+    if (!listen.is_unspecified()) return max > 0 ? std::vector<std::string>{listen.to_string()} : std::vector<std::string>{};
+    // Ranked: the listener's own family, then IPv4 on a dual-stack ::, then loopback.
+    std::vector<std::pair<int, std::string>> ranked;
+    for (const auto& text : interfaces) {
+        boost::system::error_code ec;
+        const auto a = boost::asio::ip::make_address(text, ec);
+        if (ec || a.is_unspecified() || a.is_multicast()) continue;
+        if (a.is_v6() && (a.to_v6().is_link_local() || a.to_v6().is_v4_mapped())) continue;
+        if (a.is_v6() && !listen.is_v6()) continue;  // 0.0.0.0 takes IPv4 alone
+        const int rank = a.is_loopback() ? 2 : a.is_v6() == listen.is_v6() ? 0 : 1;
+        ranked.emplace_back(rank, Endpoint{a.to_string(), listen.port}.to_string());
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::string> out;
+    for (auto& [rank, address] : ranked)
+        if (out.size() < max && std::find(out.begin(), out.end(), address) == out.end()) out.push_back(std::move(address));
+    return out;
+}
+
+std::vector<std::string> Groups::own_addresses(std::size_t max) const {
+    const Endpoint listen = overlay_.endpoint();
+    std::vector<std::string> interfaces;
+    if (listen.is_unspecified()) {
+        ifaddrs* list = nullptr;
+        if (::getifaddrs(&list) != 0) {
+            spdlog::warn("cannot list the network interfaces: {}; invites hold no address of ours", std::strerror(errno));
+            return {};
+        }
+        for (const ifaddrs* i = list; i; i = i->ifa_next) {
+            if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) continue;
+            char text[INET6_ADDRSTRLEN] = {};
+            if (i->ifa_addr->sa_family == AF_INET)
+                ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr, text, sizeof text);
+            else if (i->ifa_addr->sa_family == AF_INET6)
+                ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr, text, sizeof text);
+            if (text[0]) interfaces.emplace_back(text);
+        }
+        ::freeifaddrs(list);
+    }
+    return reachable_addresses(listen, interfaces, max);
+}
+
 std::vector<std::string> Groups::member_addresses(Held& h, std::size_t max) {
     std::vector<std::string> out;
     auto add = [&](const std::string& a) {
         if (!a.empty() && out.size() < max && std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
     };
-    if (const Endpoint own = overlay_.endpoint(); !own.is_unspecified()) add(own.to_string());
     if (const auto* s = folded(h)) {
         for (const auto& [link, p] : peers_)
             if (p.outgoing && s->is_member(p.key)) add(p.remote);
@@ -320,7 +375,6 @@ void Groups::drop(group::PeerId peer, const std::string& reason) {
 void Groups::found(const std::string& tag, group::PeerId peer, std::vector<group::GroupSummary> groups) {
     auto p = peers_.find(peer);
     if (p == peers_.end()) return;
-    const std::string address = p->second.outgoing ? p->second.remote : address_of(p->second.key);
     for (auto& f : finds_) {
         if (f.tag != tag || !f.asked.count(peer)) continue;
         f.answered.insert(peer);
@@ -329,7 +383,7 @@ void Groups::found(const std::string& tag, group::PeerId peer, std::vector<group
             if (!f.groups.count(g.id) && f.groups.size() >= group::sync::max_found_groups * 8) break;
             FoundGroup& entry = f.groups[g.id];
             if (entry.summary.name.empty() || g.members > entry.summary.members) entry.summary = g;
-            if (!address.empty() && entry.peers.size() < max_group_addresses_kept) entry.peers.insert(address);
+            if (entry.answered_by.size() < max_group_addresses_kept) entry.answered_by.insert(p->second.key);
         }
     }
     std::weak_ptr<int> alive = alive_;

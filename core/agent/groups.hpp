@@ -51,10 +51,18 @@ struct TopicDirectory {
         lookup;
 };
 
+// Where a listener on `listen` is reached, as ADDR:PORT, at most `max`:
+// `listen` itself, or, for 0.0.0.0 or ::, each of `interfaces` (the
+// host's addresses) of a family it takes on its port: the others before
+// loopback, which only this host reaches. IPv6 link-local addresses are
+// left out (they need a scope).
+std::vector<std::string> reachable_addresses(const Endpoint& listen, const std::vector<std::string>& interfaces,
+                                             std::size_t max);
+
 class Groups : public group::SyncHost, public OverlayHandler {
 public:
     Groups(boost::asio::io_context& io, Store& store, const Identity& identity, OverlayNode& overlay,
-           TopicDirectory topics);
+           TopicDirectory topics, group::SyncOptions sync_options = {});
     ~Groups() override;
     Groups(const Groups&) = delete;
     Groups& operator=(const Groups&) = delete;
@@ -96,6 +104,9 @@ private:
     using CallPtr = std::shared_ptr<Call>;
     // Member addresses remembered per group (and dialled while alone).
     static constexpr std::size_t max_group_addresses_kept = 8;
+    // Of our own in an invite, which leaves room for other members'.
+    static constexpr std::size_t max_own_addresses = 4;
+    static constexpr std::size_t max_known_addresses = 1024;  // addresses_
 
     // One group we hold.
     struct Held {
@@ -146,7 +157,11 @@ private:
     };
     struct FoundGroup {
         group::GroupSummary summary;
-        std::set<std::string> peers;  // ADDR:PORT
+        // Who answered with it, at most max_group_addresses_kept; where they
+        // listen is looked up once the find ends (a link that brought an
+        // answer may be one they dialled, whose address is learnt later).
+        std::set<Identity::PublicKey> answered_by;
+        std::vector<std::string> peers;  // ADDR:PORT, once the find ended
     };
     struct PendingFind {
         std::uint64_t number = 0;
@@ -188,9 +203,14 @@ private:
     void forget_group(const group::Id& group, bool remove);
     bool serving(const Held& h) const;  // the engine may sync it
     bool online(const Identity::PublicKey& key) const;
+    // Where the member listens, as we learnt by dialling it; "" if unknown.
     std::string address_of(const Identity::PublicKey& key) const;
+    void learn_address(const Identity::PublicKey& key, const std::string& address);
     void remember_address(Held& h, const std::string& address);
+    // Where other members listen, as far as we know, at most `max`.
     std::vector<std::string> member_addresses(Held& h, std::size_t max);
+    // Where we are reached (reachable_addresses of the host's interfaces).
+    std::vector<std::string> own_addresses(std::size_t max) const;
 
     // --- group_links.cpp: links, the clock, the DHT ---
     void tick();
@@ -202,8 +222,8 @@ private:
     // Dials `address` for a group we hold or a find in flight.
     void dial(const std::string& address, const std::optional<group::Id>& group,
               const std::optional<std::uint64_t>& find);
-    void dialed(std::optional<LinkId> link, const std::string& error, const std::optional<group::Id>& group,
-                const std::optional<std::uint64_t>& find);
+    void dialed(const std::string& address, std::optional<LinkId> link, const std::string& error,
+                const std::optional<group::Id>& group, const std::optional<std::uint64_t>& find);
     void opened(LinkId link, const Identity::PublicKey& key, const std::string& remote);
     void serve_purpose(LinkId link, const Purpose& purpose);
 
@@ -249,6 +269,7 @@ private:
     TopicDirectory topics_;
     group::SyncEngine sync_;
     boost::asio::steady_timer clock_;
+    Clock::time_point next_slow_tick_{};  // the clock's work beyond the sync engine's
     boost::asio::thread_pool probing_{1};  // media probes of shared files
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks check it
     bool closed_ = false;

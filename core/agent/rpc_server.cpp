@@ -129,6 +129,9 @@ void Call::fail(int code, const std::string& message) {
 
 void Call::notify(const std::string& method, json params) {
     if (answered_) return;
+    if (!params.is_object()) params = json{{"value", std::move(params)}};
+    // Here, so that no notification can lack it (protocol.hpp).
+    params[rpc::notification_request_key] = id_;
     if (auto c = connection_.lock()) c->send(rpc::notification(method, std::move(params)));
 }
 

@@ -43,6 +43,8 @@ public:
 
     void reply(json result);
     void fail(int code, const std::string& message);
+    // A notification for this call, unless it is answered: `params` (an
+    // object) gets the call's id as "request".
     void notify(const std::string& method, json params);
     bool answered() const { return answered_; }
     // Runs once if the client disconnects before the call is answered.

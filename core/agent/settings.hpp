@@ -21,6 +21,13 @@ struct Settings {
     // on the first start and then kept here.
     int overlay_port = 0;
     std::string log_level = "info";
+    // Timing of the group sync (core/group/sync_engine.hpp SyncOptions) and
+    // of the overlay's links, for tests that wait for a timeout: whole
+    // seconds, 0 = the built-in default. Saved only when set.
+    std::int64_t sync_answer_timeout_s = 0;
+    std::int64_t sync_anti_entropy_s = 0;
+    std::int64_t sync_window_s = 0;
+    std::int64_t link_idle_timeout_s = 0;  // pings then go out at a third of it
 
     static Settings from_json(const nlohmann::json& j);
     nlohmann::json to_json() const;
@@ -36,6 +43,10 @@ struct SettingsOverride {
     std::optional<std::string> stream_port;
     std::optional<std::string> overlay_port;
     std::optional<std::string> log_level;
+    std::optional<std::string> sync_answer_timeout;  // durations: "5s", "2m", "0"
+    std::optional<std::string> sync_anti_entropy;
+    std::optional<std::string> sync_window;
+    std::optional<std::string> link_idle_timeout;
 
     // Throws std::runtime_error naming the bad option.
     void apply(Settings& s) const;

@@ -22,7 +22,9 @@ public:
 
 private:
     void be(std::uint64_t v, int width) {
-        for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) out_ += static_cast<char>((v >> shift) & 0xff);
+        char big_endian[8];
+        for (int i = width - 1; i >= 0; --i, v >>= 8) big_endian[i] = static_cast<char>(v & 0xff);
+        out_.append(big_endian, static_cast<std::size_t>(width));
     }
     std::string& out_;
 };

@@ -14,17 +14,83 @@ std::optional<json> parse_object(std::string_view body) {
     return j;
 }
 
-// Names, titles and tags end up in terminals: no control characters.
-bool one_line(const std::string& s) {
-    return std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+// Names, titles and tags end up in terminals: one line, no control
+// characters. Chat and descriptions may break lines and indent, nothing else.
+enum class Lines { one, many };
+
+// The rules of one text field, and the words its problems are told in.
+struct TextRule {
+    std::string subject;  // "the title", "tag 2"
+    const char* holder;   // "a title": "... holds at most N"
+    std::size_t max;
+    Lines lines;
+    bool non_empty;
+};
+
+// Where `s` stops being UTF-8 (shortest forms, no surrogates, at most
+// U+10FFFF: what the JSON parser accepts), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xbf;  // the bounds of the second byte
+        if (c < 0x80) length = 1;
+        else if (c >= 0xc2 && c <= 0xdf) length = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+            length = 3;
+            if (c == 0xe0) low = 0xa0;
+            if (c == 0xed) high = 0x9f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            length = 4;
+            if (c == 0xf0) low = 0x90;
+            if (c == 0xf4) high = 0x8f;
+        } else {
+            return i;
+        }
+        if (i + length > s.size()) return i;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(s[i + k]);
+            if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xbf)) return i;
+        }
+        i += length;
+    }
+    return std::string_view::npos;
 }
 
-// Chat and descriptions may break lines and indent, nothing else.
-bool plain_text(const std::string& s) {
-    return std::none_of(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
-    });
+std::size_t control_at(std::string_view s, Lines lines) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == 0x7f || (c < 0x20 && !(lines == Lines::many && (c == '\n' || c == '\t')))) return i;
+    }
+    return std::string_view::npos;
 }
+
+std::string byte_hex(unsigned char c, int digits) {
+    static const char* const hex_digits = "0123456789ABCDEF";
+    std::string out(static_cast<std::size_t>(digits), '0');
+    for (int i = digits - 1, v = c; i >= 0 && v > 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = hex_digits[v & 15];
+    return out;
+}
+
+// What is wrong with `s` under `rule`, in one line; "" if nothing is.
+// Too long first: a text cut short on its way in may end mid-character.
+std::string text_problem(std::string_view s, const TextRule& rule) {
+    if (s.size() > rule.max)
+        return rule.subject + " is " + std::to_string(s.size()) + " bytes; " + rule.holder + " holds at most " +
+               std::to_string(rule.max);
+    if (const auto at = invalid_utf8_at(s); at != std::string_view::npos)
+        return rule.subject + " is not valid UTF-8 (byte " + std::to_string(at + 1) + " is 0x" +
+               byte_hex(static_cast<unsigned char>(s[at]), 2) + ")";
+    if (rule.non_empty && s.empty()) return rule.subject + " is empty";
+    if (const auto at = control_at(s, rule.lines); at != std::string_view::npos)
+        return rule.subject + " holds a control character (U+" + byte_hex(static_cast<unsigned char>(s[at]), 4) +
+               " at byte " + std::to_string(at + 1) + "); " +
+               (rule.lines == Lines::many ? "only line breaks and tabs are allowed" : "it must be one line of text");
+    return "";
+}
+
+bool one_line(const std::string& s) { return control_at(s, Lines::one) == std::string_view::npos; }
 
 bool within_depth(const json& j, int depth) {
     if (!j.is_structured()) return true;
@@ -49,27 +115,50 @@ bool string_field(const json& j, const char* name, std::size_t max, Check ok, st
     return true;
 }
 
-// An optional array of 1..max_tag_bytes one-line strings, at most `max` of them.
-bool tag_list(const json& j, const char* name, std::size_t max, std::vector<std::string>& out) {
+// Reads a text field into `out` by `rule`: "" if it is fine (or absent and
+// not `required`), else why not.
+std::string text_field(const json& j, const char* name, const TextRule& rule, bool required, std::string& out) {
     auto it = j.find(name);
-    if (it == j.end()) return true;
-    if (!it->is_array() || it->size() > max) return false;
-    for (const auto& t : *it) {
-        if (!t.is_string()) return false;
-        const auto& s = t.get_ref<const std::string&>();
-        if (s.empty() || s.size() > max_tag_bytes || !one_line(s)) return false;
-        out.push_back(s);
-    }
-    return true;
+    if (it == j.end()) return required ? rule.subject + " is missing" : "";
+    if (!it->is_string()) return rule.subject + " must be a string";
+    const auto& s = it->get_ref<const std::string&>();
+    if (auto problem = text_problem(s, rule); !problem.empty()) return problem;
+    out = s;
+    return "";
 }
 
+// An optional array of 1..max_tag_bytes one-line strings, at most `max` of
+// them: "" if it is, else why not. `what` is "topic" or "tag".
+std::string tag_list(const json& j, const char* name, const std::string& what, const char* owner, std::size_t max,
+                     std::vector<std::string>& out) {
+    auto it = j.find(name);
+    if (it == j.end()) return "";
+    if (!it->is_array()) return std::string(name) + " must be a list of strings";
+    if (it->size() > max)
+        return "there are " + std::to_string(it->size()) + " " + name + "; " + owner + " has at most " +
+               std::to_string(max);
+    const std::string holder = "a " + what;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const TextRule rule{what + " " + std::to_string(i + 1), holder.c_str(), max_tag_bytes, Lines::one, true};
+        const json& t = (*it)[i];
+        if (!t.is_string()) return rule.subject + " must be a string";
+        if (auto problem = text_problem(t.get_ref<const std::string&>(), rule); !problem.empty()) return problem;
+        out.push_back(t.get<std::string>());
+    }
+    return "";
+}
+
+const TextRule post_rule{"the message", "a post", max_post_bytes, Lines::many, false};
+
 template <typename T>
-std::optional<T> fail(std::string* why, const char* reason) {
-    if (why) *why = reason;
+std::optional<T> fail(std::string* why, std::string reason) {
+    if (why) *why = std::move(reason);
     return std::nullopt;
 }
 
 }  // namespace
+
+std::string post_text_problem(std::string_view text) { return text_problem(text, post_rule); }
 
 bool is_object_body(std::string_view body) { return parse_object(body).has_value(); }
 
@@ -77,12 +166,14 @@ std::optional<GenesisBody> parse_genesis(std::string_view body, std::string* why
     auto j = parse_object(body);
     if (!j) return fail<GenesisBody>(why, "not a JSON object");
     GenesisBody g;
-    if (!j->contains("name") || !string_field(*j, "name", max_name_bytes, one_line, g.name) || g.name.empty())
-        return fail<GenesisBody>(why, "name must be 1 to 100 bytes on one line");
-    if (!string_field(*j, "about", max_about_bytes, plain_text, g.about))
-        return fail<GenesisBody>(why, "about must be text of at most 2000 bytes");
-    if (!tag_list(*j, "topics", max_topics, g.topics))
-        return fail<GenesisBody>(why, "topics must be at most 16 strings of 1 to 40 bytes");
+    if (auto problem = text_field(*j, "name", {"the name", "a name", max_name_bytes, Lines::one, true}, true, g.name);
+        !problem.empty())
+        return fail<GenesisBody>(why, problem);
+    const TextRule about{"the about text", "a group's about text", max_about_bytes, Lines::many, false};
+    if (auto problem = text_field(*j, "about", about, false, g.about); !problem.empty())
+        return fail<GenesisBody>(why, problem);
+    if (auto problem = tag_list(*j, "topics", "topic", "a group", max_topics, g.topics); !problem.empty())
+        return fail<GenesisBody>(why, problem);
     std::sort(g.topics.begin(), g.topics.end());
     g.topics.erase(std::unique(g.topics.begin(), g.topics.end()), g.topics.end());
     auto open = j->find("open");
@@ -106,8 +197,8 @@ std::optional<PostBody> parse_post(std::string_view body, std::string* why) {
     auto j = parse_object(body);
     if (!j) return fail<PostBody>(why, "not a JSON object");
     PostBody p;
-    if (!j->contains("text") || !string_field(*j, "text", max_post_bytes, plain_text, p.text))
-        return fail<PostBody>(why, "text must be text of at most 4096 bytes");
+    if (auto problem = text_field(*j, "text", post_rule, true, p.text); !problem.empty())
+        return fail<PostBody>(why, problem);
     return p;
 }
 
@@ -118,10 +209,11 @@ std::optional<ShareBody> parse_share(std::string_view body, std::string* why) {
     auto magnet = [](const std::string& m) { return m.rfind("magnet:?", 0) == 0 && one_line(m); };
     if (!j->contains("magnet") || !string_field(*j, "magnet", max_magnet_bytes, magnet, s.magnet))
         return fail<ShareBody>(why, "magnet must be a magnet:? link of at most 8192 bytes");
-    if (!j->contains("title") || !string_field(*j, "title", max_title_bytes, one_line, s.title) || s.title.empty())
-        return fail<ShareBody>(why, "title must be 1 to 300 bytes on one line");
-    if (!tag_list(*j, "tags", max_tags, s.tags))
-        return fail<ShareBody>(why, "tags must be at most 16 strings of 1 to 40 bytes");
+    const TextRule title{"the title", "a title", max_title_bytes, Lines::one, true};
+    if (auto problem = text_field(*j, "title", title, true, s.title); !problem.empty())
+        return fail<ShareBody>(why, problem);
+    if (auto problem = tag_list(*j, "tags", "tag", "an entry", max_tags, s.tags); !problem.empty())
+        return fail<ShareBody>(why, problem);
     if (auto size = j->find("size"); size != j->end()) {
         if (!size->is_number_integer() || (size->is_number_unsigned() && size->get<std::uint64_t>() > INT64_MAX) ||
             size->get<std::int64_t>() < 0)

@@ -61,8 +61,13 @@ struct RetractBody {
     Id entry{};
 };
 
-// Each sets `why` to one line and returns nullopt on a body that breaks its
-// rules; none throws.
+// What is wrong with `text` as a post's, in one line naming it: not valid
+// UTF-8, over max_post_bytes, or a control character other than a line
+// break or a tab. "" if nothing is. parse_post's `why` says the same.
+std::string post_text_problem(std::string_view text);
+
+// Each sets `why` to one line naming what breaks its rules and returns
+// nullopt on such a body; none throws.
 std::optional<GenesisBody> parse_genesis(std::string_view body, std::string* why = nullptr);
 std::optional<JoinBody> parse_join(std::string_view body, std::string* why = nullptr);
 std::optional<PostBody> parse_post(std::string_view body, std::string* why = nullptr);

@@ -22,21 +22,34 @@ std::string to_string(Kind kind) {
     return "kind " + std::to_string(static_cast<unsigned>(kind));
 }
 
-std::string Event::encode_unsigned() const {
-    if (parents.size() > 255) throw std::length_error("an event cannot name more than 255 parents");
-    std::string out;
-    out.reserve(header_size + parents.size() * 32 + 4 + body.size() + signature_size);
+namespace {
+
+// The encoding up to the signature, appended to `out`.
+void write_unsigned(const Event& e, std::string& out) {
+    if (e.parents.size() > 255) throw std::length_error("an event cannot name more than 255 parents");
     Writer w(out);
     w.u8(encoding_version);
-    w.bytes(group.data(), group.size());
-    w.bytes(author.data(), author.size());
-    w.u64(seq);
-    w.i64(time_ms);
-    w.u16(static_cast<std::uint16_t>(kind));
-    w.u8(static_cast<std::uint8_t>(parents.size()));
-    for (const auto& p : parents) w.bytes(p.data(), p.size());
-    w.u32(static_cast<std::uint32_t>(body.size()));
-    w.bytes(body);
+    w.bytes(e.group.data(), e.group.size());
+    w.bytes(e.author.data(), e.author.size());
+    w.u64(e.seq);
+    w.i64(e.time_ms);
+    w.u16(static_cast<std::uint16_t>(e.kind));
+    w.u8(static_cast<std::uint8_t>(e.parents.size()));
+    for (const auto& p : e.parents) w.bytes(p.data(), p.size());
+    w.u32(static_cast<std::uint32_t>(e.body.size()));
+    w.bytes(e.body);
+}
+
+std::size_t encoded_size(const Event& e) {
+    return header_size + e.parents.size() * 32 + 4 + e.body.size() + signature_size;
+}
+
+}  // namespace
+
+std::string Event::encode_unsigned() const {
+    std::string out;
+    out.reserve(encoded_size(*this));
+    write_unsigned(*this, out);
     return out;
 }
 
@@ -46,7 +59,16 @@ std::string Event::encode() const {
     return out;
 }
 
-Id Event::id() const { return hash_id(encode_unsigned()); }
+Id Event::id() const {
+    // Every add hashes an event: one buffer per thread, reused, so hashing
+    // allocates nothing once it has seen an event of this size.
+    thread_local std::string scratch;
+    scratch.clear();
+    write_unsigned(*this, scratch);
+    const Id out = hash_id(scratch);
+    if (scratch.capacity() > max_encoded_size) std::string().swap(scratch);  // an oversized event's buffer goes
+    return out;
+}
 
 bool Event::signature_valid(const Id& id) const {
     return coop::Identity::verify(author, std::string_view(reinterpret_cast<const char*>(id.data()), id.size()),

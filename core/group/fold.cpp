@@ -1,6 +1,8 @@
 #include "core/group/fold.hpp"
 
+#include <map>
 #include <set>
+#include <string>
 #include <utility>
 
 #include "core/group/body.hpp"
@@ -14,8 +16,6 @@ public:
 
     void apply(const Id& id, const Event& e) {
         ++state_.events;
-        // The log keeps both sides of a fork; the fold names the author.
-        if (!seen_.emplace(e.author, e.seq).second) state_.equivocators.insert(hex(e.author));
         switch (e.kind) {
             case Kind::genesis: return genesis(id, e);
             case Kind::join: return join(id, e);
@@ -28,20 +28,33 @@ public:
         ignore("unknown kind");
     }
 
+    // The log keeps both sides of a fork; the state names the author. The
+    // log's equivocators are exactly the authors of two events with one seq.
+    void name_equivocators(const std::set<PublicKey>& authors) {
+        for (const auto& key : authors) state_.equivocators.insert(hex(key));
+    }
+
     GroupState take() { return std::move(state_); }
 
 private:
     void ignore(const std::string& reason) { ++state_.ignored[reason]; }
 
+    // The state's maps are keyed by hex; the few authors are written once.
+    const std::string& hex_of(const PublicKey& key) {
+        auto it = hex_.find(key);
+        if (it == hex_.end()) it = hex_.emplace(key, hex(key)).first;
+        return it->second;
+    }
+
     template <typename Rule>
     void by_member(const Event& e, Rule rule) {
-        if (!state_.is_member(e.author)) return ignore("not a member");
+        if (!state_.members.count(hex_of(e.author))) return ignore("not a member");
         rule();
     }
 
     void genesis(const Id& id, const Event& e) {
         state_.founder = e.author;
-        state_.members[hex(e.author)] = Member{id, e.time_ms};
+        state_.members[hex_of(e.author)] = Member{id, e.time_ms};
         auto body = parse_genesis(e.body);
         if (!body) return ignore("malformed genesis body");
         state_.name = body->name;
@@ -51,7 +64,7 @@ private:
     }
 
     void join(const Id& id, const Event& e) {
-        const std::string who = hex(e.author);
+        const std::string& who = hex_of(e.author);
         if (state_.members.count(who)) return ignore("already a member");
         if (state_.removed.count(who)) return ignore("removed by vote");
         auto body = parse_join(e.body);
@@ -76,7 +89,7 @@ private:
 
     void leave(const Id& id, const Event& e) {
         if (!is_object_body(e.body)) return ignore("malformed leave body");
-        const std::string who = hex(e.author);
+        const std::string& who = hex_of(e.author);
         state_.members.erase(who);
         state_.left[who] = Departure{id, e.time_ms};
     }
@@ -113,14 +126,16 @@ private:
     }
 
     GroupState state_;
-    std::set<std::pair<PublicKey, std::uint64_t>> seen_;
+    std::map<PublicKey, std::string> hex_;
 };
 
 }  // namespace
 
 GroupState fold(const GroupLog& log) {
     Folder folder(log.group());
-    for (const auto& id : log.canonical_order()) folder.apply(id, *log.get(id));
+    const std::vector<Id>& ids = log.arrival_order();
+    for (std::size_t position : log.canonical_positions()) folder.apply(ids[position], log.at(position));
+    folder.name_equivocators(log.equivocators());
     return folder.take();
 }
 

@@ -1,10 +1,14 @@
 #include "core/group/log.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <limits>
 #include <optional>
 #include <queue>
+#include <stdexcept>
 
 #include "core/group/order.hpp"
 
@@ -79,6 +83,20 @@ const char* to_string(AddResult::Reason reason) {
     return "unknown";
 }
 
+std::size_t IdHash::operator()(const Id& id) const {
+    static const auto key = [] {
+        std::array<unsigned char, crypto_shorthash_KEYBYTES> k{};
+        if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+        randombytes_buf(k.data(), k.size());
+        return k;
+    }();
+    std::array<unsigned char, crypto_shorthash_BYTES> h{};
+    crypto_shorthash(h.data(), id.data(), id.size(), key.data());
+    std::size_t out = 0;
+    for (unsigned char byte : h) out = out << 8 | byte;
+    return out;
+}
+
 GroupLog::GroupLog(const Id& group) : group_(group) {}
 
 AddResult GroupLog::verify_only(const Event& event) {
@@ -102,7 +120,7 @@ AddResult GroupLog::add(const Event& event, std::optional<std::int64_t> now_ms) 
     if (!event.signature_valid(id)) return rejected({Reason::bad_signature, "bad signature"}, id);
     if (now_ms && from_the_future(event.time_ms, *now_ms))
         return rejected({Reason::from_the_future, "stamped more than 10 minutes ahead of our clock"}, id);
-    return attach(event, id);
+    return attach_new(event, id);
 }
 
 std::vector<AddResult> GroupLog::add_all(const std::vector<Event>& events, std::optional<std::int64_t> now_ms) {
@@ -124,6 +142,10 @@ GroupLog::Appended GroupLog::append(const coop::Identity& author, Kind kind, std
 
 AddResult GroupLog::attach(const Event& event, const Id& id) {
     if (has(id)) return with_status(AddResult::Status::duplicate, id);
+    return attach_new(event, id);
+}
+
+AddResult GroupLog::attach_new(const Event& event, const Id& id) {
     if (std::binary_search(event.parents.begin(), event.parents.end(), id))
         return rejected({Reason::cycle, "names itself as a parent"}, id);
 
@@ -131,61 +153,75 @@ AddResult GroupLog::attach(const Event& event, const Id& id) {
     // parent exists before any child naming it, and the log takes an event
     // only once it holds every parent. A parent not held (even one naming
     // this event's "future") is only ever missing.
-    std::vector<const Event*> parents;
-    parents.reserve(event.parents.size());
+    const std::size_t first_parent = parent_positions_.size();
     AddResult missing = with_status(AddResult::Status::missing_parents, id);
     missing.cause = Reason::missing_parent;
     for (const auto& p : event.parents) {
-        auto it = events_.find(p);
-        if (it == events_.end())
+        auto it = position_.find(p);
+        if (it == position_.end())
             missing.missing.push_back(p);
         else
-            parents.push_back(&it->second);
+            parent_positions_.push_back(it->second);
     }
-    if (!missing.missing.empty()) return missing;
+    // Until the event is in, the positions just listed are not its own.
+    auto unlist = [&](AddResult r) {
+        parent_positions_.resize(first_parent);
+        return r;
+    };
+    if (!missing.missing.empty()) return unlist(std::move(missing));
 
     const Event* own_parent = nullptr;
-    for (const Event* p : parents) {
-        if (p->time_ms > event.time_ms) return rejected({Reason::time_before_parent, "time before a parent's"}, id);
-        if (p->author != event.author) continue;
-        if (own_parent) return rejected({Reason::bad_sequence, "two parents by the same author"}, id);
-        own_parent = p;
+    for (std::size_t k = first_parent; k < parent_positions_.size(); ++k) {
+        const Event& p = events_[parent_positions_[k]];
+        if (p.time_ms > event.time_ms)
+            return unlist(rejected({Reason::time_before_parent, "time before a parent's"}, id));
+        if (p.author != event.author) continue;
+        if (own_parent) return unlist(rejected({Reason::bad_sequence, "two parents by the same author"}, id));
+        own_parent = &p;
     }
     const std::uint64_t expected = own_parent ? own_parent->seq + 1 : 1;
     if (event.seq != expected) {
         AddResult r = rejected({Reason::bad_sequence, "wrong author sequence"}, id);
         r.reason += ": expected " + std::to_string(expected) + ", got " + std::to_string(event.seq);
-        return r;
+        return unlist(std::move(r));
     }
 
     // A valid chain that reaches a seq the author already used is a fork.
     // Both sides are kept, so every member holds the same set.
-    auto front = frontier_.find(event.author);
-    const bool known_author = front != frontier_.end();
-    if (known_author && event.seq <= front->second) equivocators_.insert(event.author);
-    if (!known_author || event.seq > front->second) {
-        frontier_[event.author] = event.seq;
-        latest_[event.author] = id;
-    } else if (event.seq == front->second && id < latest_[event.author]) {
-        latest_[event.author] = id;
+    const std::size_t position = events_.size();
+    auto [author, first_event] = authors_.try_emplace(event.author);
+    Author& a = author->second;
+    if (first_event) {
+        a.events.push_back(Authored{position, event.seq, event.seq});
+        a.latest = id;
+    } else {
+        const std::uint64_t frontier = a.events.back().highest;
+        if (event.seq <= frontier) equivocators_.insert(event.author);
+        if (event.seq > frontier || (event.seq == frontier && id < a.latest)) a.latest = id;
+        a.events.push_back(Authored{position, event.seq, std::max(frontier, event.seq)});
     }
 
-    events_.emplace(id, event);
-    auto& authored = by_author_[event.author];
-    const std::uint64_t highest = authored.empty() ? event.seq : std::max(authored.back().highest, event.seq);
-    authored.push_back(Authored{arrival_.size(), event.seq, highest});
+    events_.push_back(event);
     arrival_.push_back(id);
+    parents_begin_.push_back(parent_positions_.size());
+    position_.emplace(id, position);
     for (const auto& p : event.parents) heads_.erase(p);
     heads_.insert(id);
     return with_status(AddResult::Status::accepted, id);
 }
 
 const Event* GroupLog::get(const Id& id) const {
-    auto it = events_.find(id);
-    return it == events_.end() ? nullptr : &it->second;
+    auto it = position_.find(id);
+    return it == position_.end() ? nullptr : &events_[it->second];
 }
 
 std::vector<Id> GroupLog::heads() const { return {heads_.begin(), heads_.end()}; }
+
+GroupLog::Frontier GroupLog::frontier() const {
+    Frontier out;
+    for (const auto& [key, author] : authors_) out.emplace_hint(out.end(), key, author.events.back().highest);
+    return out;
+}
 
 std::vector<Event> GroupLog::after(const Frontier& theirs, std::size_t limit) const {
     // Per author, a cursor at its first event the peer lacks; the answer
@@ -207,8 +243,9 @@ std::vector<Event> GroupLog::after(const Frontier& theirs, std::size_t limit) co
     };
     std::vector<Event> out;
     if (limit == 0) return out;
-    for (const auto& [author, events] : by_author_) {
-        auto it = theirs.find(author);
+    for (const auto& [key, author] : authors_) {
+        const std::vector<Authored>& events = author.events;
+        auto it = theirs.find(key);
         const std::uint64_t known = it == theirs.end() ? 0 : it->second;
         if (events.back().highest <= known) continue;
         auto first = std::upper_bound(events.begin(), events.end(), known,
@@ -220,33 +257,43 @@ std::vector<Event> GroupLog::after(const Frontier& theirs, std::size_t limit) co
         const std::size_t c = ready.top().second;
         ready.pop();
         Cursor& k = cursors[c];
-        out.push_back(events_.at(arrival_[(*k.events)[k.at].position]));
+        out.push_back(events_[(*k.events)[k.at].position]);
         ++k.at;
         queue_next(c);
     }
     return out;
 }
 
-std::vector<Id> GroupLog::canonical_order() const { return group::canonical_order(events_); }
+std::vector<std::size_t> GroupLog::canonical_positions() const {
+    return group::canonical_order(NumberedEvents{arrival_, parents_begin_, parent_positions_});
+}
+
+std::vector<Id> GroupLog::canonical_order() const {
+    std::vector<Id> out;
+    out.reserve(arrival_.size());
+    for (std::size_t position : canonical_positions()) out.push_back(arrival_[position]);
+    return out;
+}
 
 GroupLog::Next GroupLog::next_for(const PublicKey& author, std::int64_t now_ms) const {
     Next next;
     std::int64_t newest = now_ms;
-    auto add_parent = [&](const Id& id) {
-        const Event& p = events_.at(id);
+    auto add_parent = [&](const Id& id, const Event& p) {
         next.parents.push_back(id);
         newest = std::max(newest, p.time_ms < std::numeric_limits<std::int64_t>::max() ? p.time_ms + 1 : p.time_ms);
     };
-    if (auto own = latest_.find(author); own != latest_.end()) {
-        next.seq = events_.at(own->second).seq + 1;
-        add_parent(own->second);
+    if (auto own = authors_.find(author); own != authors_.end()) {
+        const Event& latest = *get(own->second.latest);
+        next.seq = latest.seq + 1;
+        add_parent(own->second.latest, latest);
     }
     for (const auto& h : heads_) {
         if (next.parents.size() >= max_parents) break;
         // Another head by this author is the other side of its own fork: an
         // event may name only one parent by its author.
-        if (events_.at(h).author == author) continue;
-        add_parent(h);
+        const Event& head = *get(h);
+        if (head.author == author) continue;
+        add_parent(h, head);
     }
     std::sort(next.parents.begin(), next.parents.end());
     next.time_ms = newest;

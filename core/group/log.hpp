@@ -4,10 +4,12 @@
 // for heads, frontiers and what a peer lacks, and offers what it receives.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/group/event.hpp"
@@ -49,6 +51,13 @@ const char* to_string(AddResult::Reason reason);
 // but not by this much). Later ones are refused until that time comes.
 inline constexpr std::int64_t max_future_ms = 10 * 60 * 1000;
 
+// For hash maps keyed by event id. Ids are hashes, but anyone can grind
+// them, so the buckets come from SipHash under a key drawn once per process:
+// nobody outside can aim events at one bucket.
+struct IdHash {
+    std::size_t operator()(const Id& id) const;
+};
+
 class GroupLog {
 public:
     // Per author: the highest sequence number held. An author's events form
@@ -72,8 +81,8 @@ public:
     // time (only given `now_ms`, the receiver's clock in ms since the
     // epoch: events from peers get it, events from our own store do not),
     // parents present, the author's chain, time after the parents. Cost
-    // besides the one hash and one ed25519 verify: a few map lookups per
-    // parent.
+    // besides the one hash and one ed25519 verify: a hash lookup per parent
+    // and a copy of the event.
     AddResult add(const Event& event, std::optional<std::int64_t> now_ms = std::nullopt);
     // add() for each, in order; one result each.
     std::vector<AddResult> add_all(const std::vector<Event>& events,
@@ -91,13 +100,15 @@ public:
     // refusal of hostile frames.
     static AddResult verify_only(const Event& event);
 
-    bool has(const Id& id) const { return events_.count(id) != 0; }
+    bool has(const Id& id) const { return position_.count(id) != 0; }
     const Event* get(const Id& id) const;  // nullptr if not held
     std::size_t size() const { return events_.size(); }
+    // The event at this position of arrival_order(), which must be below size().
+    const Event& at(std::size_t position) const { return events_[position]; }
 
     // Events no other event names as a parent, ascending.
     std::vector<Id> heads() const;
-    Frontier frontier() const { return frontier_; }
+    Frontier frontier() const;
     // Events the holder of `theirs` lacks, parents first, at most `limit`.
     // Any prefix of the answer can be added in order without waiting. (Of
     // a fork, a peer whose frontier passed the fork's seq gets neither side:
@@ -106,6 +117,9 @@ public:
     std::vector<Event> after(const Frontier& theirs, std::size_t limit) const;
     // The canonical topological order (order.hpp) the state is folded in.
     std::vector<Id> canonical_order() const;
+    // The same order as positions in arrival_order(), for at(): the fold
+    // walks it without looking ids up.
+    std::vector<std::size_t> canonical_positions() const;
     // Ids in the order this log accepted them: parents always first.
     const std::vector<Id>& arrival_order() const { return arrival_; }
     // Authors who signed two different events with one sequence number.
@@ -124,17 +138,28 @@ private:
         std::uint64_t seq = 0;
         std::uint64_t highest = 0;  // the highest seq of this and earlier entries: sorted, so searchable
     };
+    struct Author {
+        std::vector<Authored> events;  // never empty; events.back().highest is their frontier
+        Id latest{};                   // their event at the highest seq (smallest id on a fork)
+    };
     // The checks that need the other events, then the insertion. The
     // signature has been checked already.
     AddResult attach(const Event& event, const Id& id);
+    // attach() once the id is known not to be held.
+    AddResult attach_new(const Event& event, const Id& id);
 
     Id group_;
-    std::map<Id, Event> events_;
+    // By arrival position: events_[i] has the id arrival_[i], and the
+    // positions of its parents are parent_positions_ from parents_begin_[i]
+    // to parents_begin_[i + 1]. A deque, so get() pointers stay valid as the
+    // log grows.
+    std::deque<Event> events_;
     std::vector<Id> arrival_;
-    std::map<PublicKey, std::vector<Authored>> by_author_;  // for after()
+    std::vector<std::size_t> parents_begin_{0};
+    std::vector<std::size_t> parent_positions_;
+    std::unordered_map<Id, std::size_t, IdHash> position_;  // id -> arrival position
+    std::map<PublicKey, Author> authors_;
     std::set<Id> heads_;
-    Frontier frontier_;
-    std::map<PublicKey, Id> latest_;  // per author: its event at the highest seq (smallest id on a fork)
     std::set<PublicKey> equivocators_;
 };
 

@@ -28,7 +28,7 @@ PendingPool::Offer PendingPool::offer(GroupLog& log, const Event& event, std::op
                 out.result.cause = AddResult::Reason::none;
                 out.held = true;
             } else {
-                hold(event, out.result, out);
+                hold(event, out.result, now_ms, out);
             }
             break;
         case AddResult::Status::duplicate:
@@ -43,7 +43,7 @@ std::size_t PendingPool::held_by(const PublicKey& author) const {
     return it == by_author_.end() ? 0 : it->second.size();
 }
 
-void PendingPool::hold(const Event& event, const AddResult& result, Offer& out) {
+void PendingPool::hold(const Event& event, const AddResult& result, std::optional<std::int64_t> now_ms, Offer& out) {
     const std::size_t size = encoded_size(event);
     if (max_events_ == 0 || size > max_bytes_) return;  // it could never fit
     // When full, the oldest go: they waited longest for parents that may
@@ -53,7 +53,7 @@ void PendingPool::hold(const Event& event, const AddResult& result, Offer& out) 
     while (held_.size() >= max_events_ || bytes_ + size > max_bytes_) evict(by_age_.begin()->first, out);
 
     const std::uint64_t order = next_order_++;
-    held_.emplace(result.id, Held{event, size, order});
+    held_.emplace(result.id, Held{event, size, order, now_ms});
     bytes_ += size;
     by_age_.emplace(order, result.id);
     by_author_[event.author].insert(order);
@@ -111,6 +111,21 @@ void PendingPool::release(GroupLog& log, const Id& arrived, Offer& out) {
             }
         }
     }
+}
+
+std::vector<Id> PendingPool::expire(std::int64_t now_ms, std::int64_t max_wait_ms) {
+    // Oldest first; those without a clock (from our own store) are kept.
+    std::vector<Id> out;
+    for (auto it = by_age_.begin(); it != by_age_.end();) {
+        const Id id = it->second;
+        ++it;
+        auto held = held_.find(id);
+        if (!held->second.arrived_ms) continue;
+        if (*held->second.arrived_ms + max_wait_ms > now_ms) break;
+        take(held);
+        out.push_back(id);
+    }
+    return out;
 }
 
 std::vector<Id> PendingPool::wanted(const GroupLog& log) const {

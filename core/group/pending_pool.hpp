@@ -34,6 +34,11 @@ public:
     // peers.
     Offer offer(GroupLog& log, const Event& event, std::optional<std::int64_t> now_ms = std::nullopt);
 
+    // Drops what waited longer than `max_wait_ms` by the clock of offer()
+    // (events offered without one never expire): parents that never came
+    // are not asked for forever. The ids dropped.
+    std::vector<Id> expire(std::int64_t now_ms, std::int64_t max_wait_ms);
+
     // Parents to pull: named by held events, neither held nor in the log.
     std::vector<Id> wanted(const GroupLog& log) const;
     bool holds(const Id& id) const { return held_.count(id) != 0; }
@@ -50,10 +55,11 @@ private:
         Event event;
         std::size_t bytes = 0;
         std::uint64_t order = 0;  // of arrival: lower is older
+        std::optional<std::int64_t> arrived_ms;
     };
     using HeldMap = std::map<Id, Held>;
 
-    void hold(const Event& event, const AddResult& result, Offer& out);
+    void hold(const Event& event, const AddResult& result, std::optional<std::int64_t> now_ms, Offer& out);
     void release(GroupLog& log, const Id& arrived, Offer& out);
     void evict(std::uint64_t order, Offer& out);
     // Removes a held event from every index; its event.

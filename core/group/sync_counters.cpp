@@ -24,6 +24,7 @@ nlohmann::json SyncCounters::to_json() const {
                         {"events_in", events_in},     {"events_out", events_out},
                         {"duplicates", duplicates},   {"held", held},
                         {"pool_full", pool_full},     {"pool_evicted", pool_evicted},
+                        {"pool_expired", pool_expired},
                         {"subscribers", subscribers}, {"refused", refused},
                         {"drops", drops},             {"errors", errors}};
     j["faults"] = nlohmann::json::object();

@@ -35,11 +35,12 @@ struct SyncCounters {
     std::uint64_t frames_in = 0;
     std::uint64_t frames_out = 0;
     std::uint64_t events_in = 0;     // new events the logs took from peers
-    std::uint64_t events_out = 0;    // events sent, answers and gossip
+    std::uint64_t events_out = 0;    // events sent, answers and pushes
     std::uint64_t duplicates = 0;    // events received that we held already
     std::uint64_t held = 0;          // events put in a pending pool to wait for parents
     std::uint64_t pool_full = 0;     // events that waited for parents, refused: too big for the pool
     std::uint64_t pool_evicted = 0;  // events waiting for parents, pushed out by newer ones
+    std::uint64_t pool_expired = 0;  // events whose parents never came in SyncOptions::pool_wait
     std::uint64_t subscribers = 0;   // subscriptions we accepted
     std::uint64_t refused = 0;       // subscriptions we refused
     std::uint64_t drops = 0;         // peers we asked the host to drop

@@ -19,7 +19,7 @@ std::size_t encoded_size(const Event& e) {
 SyncEngine::SyncEngine(const PublicKey& self, SyncHost& host, SyncOptions options)
     : self_(self), host_(host), options_(options) {
     options_.batch_events = std::clamp<std::size_t>(options_.batch_events, 1, sync::max_batch_events);
-    // Agents choose different peers to gossip to, and a test replays.
+    // Agents push to their peers in different orders, and a test replays.
     std::vector<std::uint32_t> material(self.begin(), self.end());
     material.push_back(static_cast<std::uint32_t>(options.seed));
     material.push_back(static_cast<std::uint32_t>(options.seed >> 32));
@@ -46,7 +46,13 @@ void SyncEngine::peer_opened(PeerId id, const PublicKey& key) {
     });
 }
 
-void SyncEngine::peer_closed(PeerId id) { peers_.erase(id); }
+void SyncEngine::peer_closed(PeerId id) {
+    peers_.erase(id);
+    // Its pulls are given up: the next HAVE, or the next tick's news, asks
+    // someone else.
+    for (auto it = pulls_.begin(); it != pulls_.end();)
+        it = it->second.peer == id ? pulls_.erase(it) : std::next(it);
+}
 
 void SyncEngine::frame(PeerId id, std::string_view bytes) {
     guarded([&] {
@@ -86,12 +92,14 @@ bool SyncEngine::subscribe(PeerId id, const Id& group, std::optional<Event> join
 }
 
 void SyncEngine::published(const Id& group, const std::vector<Id>& ids) {
-    guarded([&] { gossip(group, ids, std::nullopt); });
+    guarded([&] { push(group, ids); });
 }
 
 void SyncEngine::forget(const Id& group) {
     guarded([&] {
         pools_.erase(group);
+        pulls_.erase(group);
+        news_.erase(group);
         for (auto& [id, peer] : peers_)
             if (peer.groups.count(group)) refuse(id, peer, group, sync::RefuseReason::unknown_group);
     });
@@ -118,6 +126,25 @@ void SyncEngine::tick(SyncClock::time_point now) {
             if (peer.dropped) continue;
             if (now - peer.window.start >= options_.window) peer.window = SyncWindow{now};
             expire(id, peer);
+        }
+        std::vector<Id> late;
+        for (const auto& [group, p] : pulls_)
+            if (p.due <= now) late.push_back(group);
+        for (const auto& group : late) {
+            // Slow, not hostile perhaps: someone else is asked.
+            const PeerId id = pulls_.at(group).peer;
+            pulls_.erase(group);
+            if (auto it = peers_.find(id); it != peers_.end())
+                if (auto sub = it->second.groups.find(group); sub != it->second.groups.end())
+                    sub->second.pull_spent = true;
+            pull(group);
+        }
+        const std::int64_t now_ms = host_.now_ms();
+        for (auto& [group, waiting] : pools_)
+            counters_.pool_expired += waiting.expire(now_ms, options_.pool_wait.count()).size();
+        if (!next_announce_ || now >= *next_announce_) {
+            next_announce_ = now + options_.announce_interval;
+            announce();
         }
         if (!next_anti_entropy_) {
             next_anti_entropy_ = now + options_.anti_entropy_interval;
@@ -244,6 +271,7 @@ void SyncEngine::send_state(PeerId id, SyncPeer& peer, SyncSubscription& sub, co
     const std::size_t cap = 2 * options_.batch_events + sync::max_want_ids;
     sub.credit = std::min(cap, sub.credit + options_.batch_events);
     sub.state_sent = true;
+    sub.told = s.frontier;
     send(id, peer, s);
 }
 
@@ -272,8 +300,8 @@ void SyncEngine::send_events(PeerId id, SyncPeer& peer, SyncSubscription& sub, c
         more = true;
     }
     for (const auto& e : events) {
-        auto& seq = sub.known[e.author];
-        seq = std::max(seq, e.seq);
+        raise(sub.known, e, sync::max_frontier_authors);
+        raise(sub.told, e, sync::max_frontier_authors);
     }
     counters_.events_out += events.size();
     send(id, peer, sync::Events{group, std::move(events), push, more});

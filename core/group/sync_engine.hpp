@@ -2,7 +2,7 @@
 // The group sync protocol (messages in sync_messages.hpp), one engine per
 // agent: frames in, frames out through the host (sync_host.hpp). It takes
 // peers' events through a pending pool per group into the host's logs,
-// answers what peers lack in bounded batches, gossips new events to its
+// answers what peers lack in bounded batches, spreads new events to its
 // subscribers, and re-sends its state now and then so every member
 // converges. Hostile peers are counted by fault and dropped.
 //
@@ -10,20 +10,29 @@
 //   A -> B  SUBSCRIBE g [join]      B checks A may have g (member, open, or
 //   B -> A  STATE g                 a valid join, which B adds to its log),
 //   A -> B  STATE g                 or answers REFUSE.
-//   each    EVENTS g (what the other's STATE lacks, one batch; "more" if
-//           there is more)          the receiver of "more" answers STATE,
-//                                   and so on, batch by batch
+//   each    EVENTS g (what the other's STATE lacks, one batch, perhaps
+//           none; "more" if there   the receiver of "more" answers STATE,
+//           is more)                and so on, batch by batch
 //   each    WANT g ids              parents of events it holds waiting,
 //                                   or heads it lacks though its frontier
 //                                   covers the sender's (a fork)
-// Later: EVENTS g push (new events, to `fanout` subscribers lacking them)
-// and STATE g every anti_entropy_interval.
+// Later, news:
+//   author  EVENTS g push           its own new events, to every subscriber
+//   each    HAVE g                  every announce_interval after events came
+//                                   from others, to subscribers not known to
+//                                   hold them; a receiver that lacks some
+//                                   asks one sender at a time with STATE
+//   each    STATE g                 every anti_entropy_interval
+// Events travel once to each member that lacks them: the author's push
+// reaches its subscribers, HAVE the rest, and nobody forwards events a
+// peer may already hold (flooding sent each event over every link).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,18 +46,21 @@
 namespace coop::group {
 
 struct SyncOptions {
-    // Subscribers each new event is pushed to. Links often form a star
-    // (everyone dialled the inviter), where pushing to a few would leave
-    // the rest to anti-entropy: so every subscriber lacking it, up to this.
+    // Subscribers each of our own new events is pushed to: every one
+    // lacking it, up to this. Others hear of it through HAVE.
     std::size_t fanout = 64;
     std::size_t batch_events = sync::max_batch_events;  // at most that
+    // News goes out at the first tick this long after the last; tick at
+    // least as often.
+    std::chrono::milliseconds announce_interval = std::chrono::milliseconds(200);
     std::chrono::milliseconds anti_entropy_interval = std::chrono::seconds(30);
     std::chrono::milliseconds window = std::chrono::seconds(10);  // of the budgets below
     std::chrono::milliseconds answer_timeout = std::chrono::seconds(30);
     // Per peer and window.
-    std::size_t requests_per_window = 256;
+    std::size_t requests_per_window = 256;  // SUBSCRIBE, STATE, WANT, FIND
+    std::size_t haves_per_window = 1024;
     std::size_t pushes_per_window = 4096;   // events beyond what we asked for
-    std::size_t replays_per_window = 1024;  // of those, ones we held already
+    std::size_t replays_per_window = 1024;  // events the peer knew we held
     std::size_t max_faults = 8;             // then the peer is dropped
     std::size_t max_groups_per_peer = 64;
     std::size_t max_finds_per_peer = 8;  // outstanding
@@ -57,7 +69,10 @@ struct SyncOptions {
     std::size_t pool_events = 4096;
     std::size_t pool_bytes = 16u << 20;
     std::size_t pool_events_per_author = 1024;
-    std::uint64_t seed = 0;  // of gossip's choice of peers, mixed with our key
+    // How long an event waits for its parents before it is dropped: the
+    // parents of a flood's made-up events are not asked for forever.
+    std::chrono::milliseconds pool_wait = std::chrono::minutes(2);
+    std::uint64_t seed = 0;  // of the order pushes go out in, mixed with our key
 };
 
 class SyncEngine {
@@ -113,6 +128,7 @@ private:
     void on(PeerId id, SyncPeer& peer, sync::Want& m);
     void on(PeerId id, SyncPeer& peer, sync::Find& m);
     void on(PeerId id, SyncPeer& peer, sync::Found& m);
+    void on(PeerId id, SyncPeer& peer, sync::Have& m);
 
     // SUBSCRIBE with a join: nullopt if it checks out and is in the log.
     std::optional<sync::RefuseReason> admit(PeerId id, SyncPeer& peer, GroupLog& log, const GroupState& state,
@@ -130,9 +146,16 @@ private:
     void send_events(PeerId id, SyncPeer& peer, SyncSubscription& sub, const Id& group, std::vector<Event> events,
                      bool push, bool more);
     void refuse(PeerId id, SyncPeer& peer, const Id& group, sync::RefuseReason reason);
-    // Pushes the events to up to `fanout` subscribers lacking any, never to
-    // `source`.
-    void gossip(const Id& group, const std::vector<Id>& ids, std::optional<PeerId> source);
+    // Pushes our own new events to up to `fanout` subscribers lacking any.
+    void push(const Id& group, const std::vector<Id>& ids);
+    // HAVE of every group with news to the subscribers not known to hold
+    // all of it.
+    void announce();
+    // Asks one subscriber that holds what we lack (`hint` first) with our
+    // STATE, unless a pull of the group is under way.
+    void pull(const Id& group, std::optional<PeerId> hint = std::nullopt);
+    // The pull from `id` ended; another peer ahead of us is asked next.
+    void pull_done(const Id& group, PeerId id, SyncSubscription& sub, bool progress);
 
     // Counts the fault; drops the peer past max_faults, or at once. True
     // if the peer is dropped: the caller must stop handling it.
@@ -153,6 +176,13 @@ private:
     SyncOptions options_;
     SyncClock::time_point now_{};
     std::optional<SyncClock::time_point> next_anti_entropy_;
+    std::optional<SyncClock::time_point> next_announce_;
+    struct Pull {
+        PeerId peer = 0;
+        SyncClock::time_point due{};
+    };
+    std::map<Id, Pull> pulls_;  // one at a time per group
+    std::set<Id> news_;         // groups that took events from peers since the last HAVE
     std::map<PeerId, SyncPeer> peers_;
     std::map<Id, PendingPool> pools_;
     std::mt19937_64 rng_;

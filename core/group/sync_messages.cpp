@@ -94,6 +94,16 @@ void put_label(Writer& w, const std::string& text, std::size_t max) {
     w.bytes(text);
 }
 
+void put_frontier(Writer& w, const GroupLog::Frontier& frontier) {
+    if (frontier.size() > max_frontier_authors) throw std::length_error("frontier past its bound");
+    w.u16(static_cast<std::uint16_t>(frontier.size()));
+    for (const auto& [author, seq] : frontier) {
+        if (seq == 0) throw std::invalid_argument("a frontier holds sequence numbers from 1");
+        w.bytes(author.data(), author.size());
+        w.u64(seq);
+    }
+}
+
 void put_summary(Writer& w, const GroupSummary& s) {
     if (!valid_summary(s)) throw std::invalid_argument("a group summary is past its bounds");
     put_id(w, s.id);
@@ -124,17 +134,11 @@ struct Encoder {
         w.u8(static_cast<std::uint8_t>(m.reason));
     }
     void operator()(const State& m) {
-        if (m.frontier.size() > max_frontier_authors) throw std::length_error("frontier past its bound");
         const auto heads = sorted_unique(m.heads);
         if (heads.size() > max_state_heads) throw std::length_error("heads past their bound");
         w.u8(static_cast<std::uint8_t>(Type::state));
         put_id(w, m.group);
-        w.u16(static_cast<std::uint16_t>(m.frontier.size()));
-        for (const auto& [author, seq] : m.frontier) {
-            if (seq == 0) throw std::invalid_argument("a frontier holds sequence numbers from 1");
-            w.bytes(author.data(), author.size());
-            w.u64(seq);
-        }
+        put_frontier(w, m.frontier);
         w.u16(static_cast<std::uint16_t>(heads.size()));
         for (const auto& h : heads) put_id(w, h);
     }
@@ -153,6 +157,11 @@ struct Encoder {
             w.u32(static_cast<std::uint32_t>(bytes.size()));
             w.bytes(bytes);
         }
+    }
+    void operator()(const Have& m) {
+        w.u8(static_cast<std::uint8_t>(Type::have));
+        put_id(w, m.group);
+        put_frontier(w, m.frontier);
     }
     void operator()(const Want& m) {
         const auto ids = sorted_unique(m.ids);
@@ -190,6 +199,7 @@ public:
             case Type::want: return finish(want());
             case Type::find: return finish(find());
             case Type::found: return finish(found());
+            case Type::have: return finish(have());
         }
         return fail(SyncFault::unknown_type, "unknown message type " + std::to_string(static_cast<unsigned>(type)));
     }
@@ -261,22 +271,27 @@ private:
         return m;
     }
 
-    std::optional<State> state() {
-        State m;
+    bool frontier(GroupLog::Frontier& out) {
         std::uint16_t n = 0;
-        if (!id(m.group) || !count(n, max_frontier_authors, "frontier")) return std::nullopt;
-        if (r_.left() < n * frontier_entry_bytes) return truncated();
+        if (!count(n, max_frontier_authors, "frontier")) return false;
+        if (r_.left() < n * frontier_entry_bytes) return refused(truncated());
         PublicKey previous{};
         for (std::uint16_t i = 0; i < n; ++i) {
             PublicKey author{};
             std::uint64_t seq = 0;
-            if (!r_.bytes(author.data(), author.size()) || !r_.u64(seq)) return truncated();
+            if (!r_.bytes(author.data(), author.size()) || !r_.u64(seq)) return refused(truncated());
             if (i > 0 && !(previous < author))
-                return fail(SyncFault::malformed, "frontier authors not ascending and unique");
-            if (seq == 0) return fail(SyncFault::malformed, "frontier sequence number 0");
-            m.frontier.emplace_hint(m.frontier.end(), author, seq);
+                return refused(fail(SyncFault::malformed, "frontier authors not ascending and unique"));
+            if (seq == 0) return refused(fail(SyncFault::malformed, "frontier sequence number 0"));
+            out.emplace_hint(out.end(), author, seq);
             previous = author;
         }
+        return true;
+    }
+
+    std::optional<State> state() {
+        State m;
+        if (!id(m.group) || !frontier(m.frontier)) return std::nullopt;
         std::uint16_t heads = 0;
         if (!count(heads, max_state_heads, "heads")) return std::nullopt;
         if (!ids(heads, m.heads)) return std::nullopt;
@@ -316,6 +331,12 @@ private:
             if (!e) return fail(SyncFault::malformed, "event " + std::to_string(i) + ": " + why);
             m.events.push_back(std::move(*e));
         }
+        return m;
+    }
+
+    std::optional<Have> have() {
+        Have m;
+        if (!id(m.group) || !frontier(m.frontier)) return std::nullopt;
         return m;
     }
 

@@ -15,6 +15,7 @@
 //   7 FOUND      u8 length | tag | u8 n | n x summary, where summary =
 //                id[32] | u8 length | name | u16 length | about | u8 k |
 //                k x (u8 length | topic), ascending | u32 members
+//   8 HAVE       group[32] | u16 n | n x (author[32] | u64 seq >= 1), authors ascending
 // Events are in event.hpp's encoding. Tags, names, about and topics are
 // UTF-8 within body.hpp's bounds (they reach terminals and JSON).
 #include <cstddef>
@@ -55,7 +56,16 @@ inline constexpr std::size_t max_batch_bytes = 960 * 1024;
 inline constexpr std::size_t max_want_ids = 1024;
 inline constexpr std::size_t max_found_groups = 32;
 
-enum class Type : std::uint8_t { subscribe = 1, refuse = 2, state = 3, events = 4, want = 5, find = 6, found = 7 };
+enum class Type : std::uint8_t {
+    subscribe = 1,
+    refuse = 2,
+    state = 3,
+    events = 4,
+    want = 5,
+    find = 6,
+    found = 7,
+    have = 8,
+};
 
 // Numbers are part of the encoding; a code this version does not know is
 // still a refusal.
@@ -91,10 +101,18 @@ struct State {
     bool operator==(const State&) const = default;
 };
 
+// What the sender holds, as news: nothing is sent back unless the
+// receiver lacks some of it, and then it asks with its own STATE.
+struct Have {
+    Id group{};
+    GroupLog::Frontier frontier;
+    bool operator==(const Have&) const = default;
+};
+
 struct Events {
     Id group{};
     std::vector<Event> events;
-    bool push = false;  // gossip of new events, not an answer to STATE or WANT
+    bool push = false;  // the author's new events, not an answer to STATE or WANT
     bool more = false;  // the sender has more for us: answer with a fresh STATE
     bool operator==(const Events&) const = default;
 };
@@ -116,7 +134,7 @@ struct Found {
     bool operator==(const Found&) const = default;
 };
 
-using Message = std::variant<Subscribe, Refuse, State, Events, Want, Find, Found>;
+using Message = std::variant<Subscribe, Refuse, State, Events, Want, Find, Found, Have>;
 
 // Throws std::length_error on a message past its bounds (the engine never
 // builds one) and std::invalid_argument on text decode would refuse.

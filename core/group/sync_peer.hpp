@@ -3,6 +3,7 @@
 // asked of us and we of it, and its budgets for this window. Every part is
 // bounded (by the options, or by the authors of our own logs).
 #include <chrono>
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -22,9 +23,15 @@ struct SyncSubscription {
     bool admitted_by_join = false;                  // a closed group's newcomer, before the fold shows it
     SyncClock::time_point answer_due{};             // of SUBSCRIBE, while asked
     std::optional<SyncClock::time_point> want_due;  // of our WANT, until EVENTS answer it
-    // What we believe the peer holds: its last STATE, raised by every event
-    // that went either way since. Gossip skips what it already has.
+    // What we believe the peer holds: its last STATE or HAVE, raised by
+    // every event that went either way since. Pushes skip what it has.
     GroupLog::Frontier known;
+    // What the peer knows we hold, the same way from our side: events it
+    // sends within it are replays.
+    GroupLog::Frontier told;
+    // Our last pull from it brought nothing: not asked again until its next
+    // HAVE or STATE.
+    bool pull_spent = false;
     // Events we asked for and have not yet had: answers within it are not
     // counted against the push and replay budgets.
     std::size_t credit = 0;
@@ -33,9 +40,31 @@ struct SyncSubscription {
 struct SyncWindow {
     SyncClock::time_point start{};
     std::size_t requests = 0;  // SUBSCRIBE, STATE, WANT, FIND
+    std::size_t haves = 0;
     std::size_t pushes = 0;    // events beyond credit
-    std::size_t replays = 0;   // of those, ones we held already
+    std::size_t replays = 0;   // events it knew we held
 };
+
+// True if `ours` holds every author's chain at least as far as `theirs`.
+inline bool covers(const GroupLog::Frontier& ours, const GroupLog::Frontier& theirs) {
+    for (const auto& [author, seq] : theirs) {
+        auto it = ours.find(author);
+        if (it == ours.end() || it->second < seq) return false;
+    }
+    return true;
+}
+
+// Raises `f` to hold `e`. A frontier past `max` authors starts afresh:
+// it is a belief, and forgetting only costs a resend.
+inline void raise(GroupLog::Frontier& f, const Event& e, std::size_t max) {
+    auto [it, added] = f.try_emplace(e.author, e.seq);
+    if (!added) {
+        it->second = std::max(it->second, e.seq);
+    } else if (f.size() > max) {
+        f.clear();
+        f.emplace(e.author, e.seq);
+    }
+}
 
 struct SyncPeer {
     PublicKey key{};

@@ -1,5 +1,5 @@
-// What comes back: EVENTS (answers and gossip) into the logs, and the
-// answers REFUSE and FOUND; and gossip out to other subscribers.
+// What comes back: EVENTS (answers and pushes) into the logs, and the
+// answers REFUSE and FOUND. News out (push, HAVE, pulls): sync_news.cpp.
 #include <algorithm>
 
 #include "core/group/sync_engine.hpp"
@@ -20,7 +20,7 @@ void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Events& m) {
     }
     if (!m.push) sub.want_due.reset();
 
-    // What we asked for is free; the rest is gossip, within a budget.
+    // What we asked for is free; the rest is news, within a budget.
     const std::size_t asked = std::min(sub.credit, m.events.size());
     sub.credit -= asked;
     const std::size_t unasked = m.events.size() - asked;
@@ -30,37 +30,49 @@ void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Events& m) {
               "more than " + std::to_string(options_.pushes_per_window) + " unrequested events in a window");
         return;
     }
+    // A replay is an event the peer knew we held. One that crossed our own
+    // news on the way is not: honest members send those all the time.
+    std::size_t replayed = 0;
+    for (const auto& e : m.events) {
+        auto told = sub.told.find(e.author);
+        if (told != sub.told.end() && told->second >= e.seq && log->has(e.id())) ++replayed;
+    }
 
     Received got;
     const bool forged = !receive(*log, m.events, got);
     for (const auto& e : m.events)
         if (log->has(e.id())) {
-            auto& seq = sub.known[e.author];
-            seq = std::max(seq, e.seq);
+            raise(sub.known, e, sync::max_frontier_authors);
+            raise(sub.told, e, sync::max_frontier_authors);
         }
     // Stored before anything is passed on, even when the frame ends in a
     // forgery: what the log took must reach the store.
     if (!got.accepted.empty()) {
         counters_.events_in += got.accepted.size();
         host_.accepted(m.group, got.accepted);
-        if (m.push) gossip(m.group, got.accepted, id);
+        news_.insert(m.group);
     }
     if (forged) {
         fault(id, peer, SyncFault::bad_signature, "an event with a bad signature", true);
         return;
     }
     if (!got.bad_reason.empty() && fault(id, peer, SyncFault::bad_event, got.bad_reason)) return;
-    const std::size_t replayed = got.duplicates > asked ? got.duplicates - asked : 0;
     peer.window.replays += replayed;
     if (replayed && peer.window.replays > options_.replays_per_window &&
         fault(id, peer, SyncFault::replay,
-              "more than " + std::to_string(options_.replays_per_window) + " events we hold in a window"))
+              "more than " + std::to_string(options_.replays_per_window) + " events it knew we held in a window"))
         return;
 
     const bool progress = !got.accepted.empty() || got.held > 0;
     // Batch by batch: each of our STATEs buys one batch. A batch that
     // brought nothing new (another peer was faster) ends the transfer.
-    if (m.more && progress && access(peer, sub, m.group) != Access::refused) send_state(id, peer, sub, *log);
+    if (m.more && progress && access(peer, sub, m.group) != Access::refused) {
+        send_state(id, peer, sub, *log);
+        if (auto p = pulls_.find(m.group); p != pulls_.end() && p->second.peer == id)
+            p->second.due = now_ + options_.answer_timeout;
+    } else if (!m.push) {
+        pull_done(m.group, id, sub, progress);
+    }
     if (got.held > 0 || (!m.push && progress)) send_want(id, peer, sub, m.group, pool(m.group).wanted(*log));
 }
 
@@ -123,40 +135,6 @@ void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Found& m) {
     }
     peer.finds.erase(it);
     host_.found(m.tag, id, std::move(m.groups));
-}
-
-// Each agent pushes what is new to it to a few subscribers, so news
-// spreads like an epidemic; anti-entropy reaches whoever it missed.
-void SyncEngine::gossip(const Id& group, const std::vector<Id>& ids, std::optional<PeerId> source) {
-    const GroupLog* log = host_.log(group);
-    if (!log || ids.empty()) return;
-    std::vector<const Event*> events;
-    for (const auto& id : ids)
-        if (const Event* e = log->get(id)) events.push_back(e);
-
-    auto lacking = [&](const SyncSubscription& sub, const Event& e) {
-        auto known = sub.known.find(e.author);
-        return known == sub.known.end() || known->second < e.seq;
-    };
-    std::vector<PeerId> targets;
-    for (auto& [id, peer] : peers_) {
-        if (id == source || peer.dropped) continue;
-        auto sub = peer.groups.find(group);
-        if (sub == peer.groups.end() || !sub->second.established) continue;
-        if (std::none_of(events.begin(), events.end(), [&](const Event* e) { return lacking(sub->second, *e); }))
-            continue;
-        if (access(peer, sub->second, group) == Access::allowed) targets.push_back(id);
-    }
-    std::shuffle(targets.begin(), targets.end(), rng_);
-    if (targets.size() > options_.fanout) targets.resize(options_.fanout);
-    for (PeerId id : targets) {
-        SyncPeer& peer = peers_.at(id);
-        SyncSubscription& sub = peer.groups.at(group);
-        std::vector<Event> batch;
-        for (const Event* e : events)
-            if (lacking(sub, *e)) batch.push_back(*e);
-        send_events(id, peer, sub, group, std::move(batch), true, false);
-    }
 }
 
 }  // namespace coop::group

@@ -7,17 +7,6 @@
 #include "core/group/sync_engine.hpp"
 
 namespace coop::group {
-namespace {
-
-// True if `ours` holds every author's chain at least as far as `theirs`.
-bool covers(const GroupLog::Frontier& ours, const GroupLog::Frontier& theirs) {
-    return std::all_of(theirs.begin(), theirs.end(), [&](const auto& entry) {
-        auto it = ours.find(entry.first);
-        return it != ours.end() && it->second >= entry.second;
-    });
-}
-
-}  // namespace
 
 void SyncEngine::on(PeerId id, SyncPeer& peer, sync::Subscribe& m) {
     if (!request(id, peer)) return;
@@ -87,7 +76,7 @@ std::optional<sync::RefuseReason> SyncEngine::admit(PeerId id, SyncPeer& peer, G
         case AddResult::Status::accepted:
             counters_.events_in += offer.accepted.size();
             host_.accepted(log.group(), offer.accepted);
-            gossip(log.group(), offer.accepted, id);
+            news_.insert(log.group());
             return std::nullopt;
         case AddResult::Status::duplicate:
             if (offer.held) return RefuseReason::bad_join;  // waiting in the pool, not in the log
@@ -123,12 +112,15 @@ void SyncEngine::on(PeerId id, SyncPeer& peer, sync::State& m) {
     if (can == Access::refused) return refuse(id, peer, m.group, sync::RefuseReason::not_member);
 
     sub.known = m.frontier;
+    sub.pull_spent = false;
     if (!sub.state_sent) send_state(id, peer, sub, *log);
     if (can == Access::allowed) {
         auto batch = log->after(m.frontier, options_.batch_events + 1);
         const bool more = batch.size() > options_.batch_events;
         if (more) batch.resize(options_.batch_events);
-        if (!batch.empty()) send_events(id, peer, sub, m.group, std::move(batch), false, more);
+        // Answered even when empty: a peer pulling from us then asks
+        // elsewhere at once.
+        send_events(id, peer, sub, m.group, std::move(batch), false, more);
     }
 
     // Their frontier is within ours, yet they name heads we lack: the other

@@ -97,7 +97,15 @@ json Client::call(const std::string& method, json params, const NotificationHand
         json msg = json::parse(read_line(), nullptr, false);
         if (msg.is_discarded() || !msg.is_object()) throw AgentLost("the agent sent a line that is not JSON");
         if (!msg.contains("id")) {
-            if (on_notification) on_notification(msg.value("method", ""), msg.value("params", json::object()));
+            json params = msg.value("params", json::object());
+            if (params.is_object()) {
+                auto request = params.find(notification_request_key);
+                if (request != params.end()) {
+                    if (*request != id) continue;  // another call's
+                    params.erase(request);
+                }
+            }
+            if (on_notification) on_notification(msg.value("method", ""), params);
             continue;
         }
         if (msg["id"].is_null() || msg["id"] == id) {

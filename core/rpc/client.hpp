@@ -40,8 +40,9 @@ public:
     ~Client();
 
     using NotificationHandler = std::function<void(const std::string& method, const json& params)>;
-    // Sends a request and waits for its result, passing notifications on
-    // the way to `on_notification`. Throws RpcError or AgentLost.
+    // Sends a request and waits for its result, passing its notifications
+    // on the way to `on_notification` (without their "request": see
+    // protocol.hpp). Throws RpcError or AgentLost.
     json call(const std::string& method, json params = json::object(),
               const NotificationHandler& on_notification = {});
 

@@ -4,8 +4,11 @@
 // This header is the specification both sides follow.
 //
 // Methods (params -> result). Long calls stream notifications on the same
-// connection before their result; a notification's "params" carries the
-// request "id" it belongs to.
+// connection before their result; every notification's "params" carries
+// "request": the "id" of the request it belongs to (a key no method's own
+// fields use: fetch.progress has an "id" of its own). The agent adds it to
+// each one; rpc::Client drops notifications of other requests and hands on
+// the rest without it.
 //
 //   agent.status  {}  -> {peer_id, version, pid, home, listen:"ADDR:PORT",
 //                         no_public, torrents, peers, dht_nodes,
@@ -17,7 +20,7 @@
 //
 //   share.add     {path}  -> {id, name, path, size, magnet, info_hash_v1,
 //                             info_hash_v2, existing}
-//                 notifications "share.progress" {id:req, path, hashed, total}
+//                 notifications "share.progress" {path, hashed, total}
 //   share.list    {}      -> {shares:[{id, name, path, size, peers,
 //                             uploaded, ratio, state, magnet}]}
 //   share.stop    {id}    -> {id, name}
@@ -63,7 +66,7 @@
 //                 (addresses: the members' overlay addresses in the token)
 //   group.join    {token} or {group: an id from group.find}; waits (at
 //                 most wait_s?:30) for the log, streaming "group.progress"
-//                 {id:req, group, events, peers} -> {group, name, events}
+//                 {group, events, peers} -> {group, name, events}
 //   group.leave   {group} -> {group, name}
 //   group.members {group} -> {members:[as in group.show]}
 //   group.find    {tag, wait_s?:5} -> {groups:[{group, name, about,
@@ -94,6 +97,8 @@ namespace coop::rpc {
 using json = nlohmann::json;
 
 inline constexpr std::size_t max_line_bytes = 1 << 20;
+// In a notification's params: the id of the request it belongs to.
+inline constexpr const char* notification_request_key = "request";
 
 // Error codes: JSON-RPC's own, then coop's.
 enum ErrorCode : int {

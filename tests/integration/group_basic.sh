@@ -23,6 +23,12 @@ as a coop group post club "hello from a" >/dev/null || fail "a could not post"
 as b coop group post "${group:0:12}" "hello from b" >/dev/null || fail "b could not post"
 as c coop group post club "hello from c" >/dev/null || fail "c could not post"
 
+# A post is refused for what is wrong with it, each with its own message.
+expect_error 2 "the message holds a control character (U+001B at byte 5); only line breaks and tabs are allowed" \
+  as a coop group post club $'red \e[31malert'
+expect_error 2 "the message is not valid UTF-8 (byte 4 is 0xE9)" as a coop group post club $'caf\xe9'
+expect_error 2 "the message is 4097 bytes; a post holds at most 4096" as a coop group post club "$(printf 'x%.0s' {1..4097})"
+
 wait_until 120 converged club 3 3 a b c
 for n in a b c; do
   [ "$(posts_of "$n" club)" = "$(printf 'hello from a\nhello from b\nhello from c')" ] ||

@@ -2,14 +2,18 @@
 # gives the agent an event whose parent only it could have, and answers
 # nothing; another sends nothing at all once subscribed, not even
 # keepalives. The agent times both out (the sync's answer timeout, the
-# link's idle timeout, with their defaults: about 30 s and 90 s), counts
-# them, and its group stays as it was.
+# link's idle timeout: 30 s and 90 s by default, shortened here to 2 s and
+# 10 s; the second well past the first, so the mute peer meets the answer
+# timeout first), counts them, and its group stays as it was.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_group.sh"
 command -v coop-rawpeer >/dev/null ||
   fail "coop-rawpeer is not in $COOP_BIN; build it: cmake --build BUILD --target coop-rawpeer"
 
-start_agent a 2
+HOMES+=("$(home x)")
+expect_error 1 "--sync-answer-timeout 'soon' is not a duration like 5s or 2m (0 = the default, 30s)" \
+  as x coop agent start --listen "$(ip 9):0" --no-public --sync-answer-timeout soon
+start_agent a 2 --sync-answer-timeout 2s --link-idle-timeout 10s
 group=$(as a coop group create quiet-room --open --json | jq -r .group)
 [[ $group =~ ^[0-9a-f]{64}$ ]] || fail "group create gave no id: $group"
 as a coop group post quiet-room "anyone there?" >/dev/null || fail "a could not post"
@@ -18,12 +22,12 @@ log_before=$(as a coop group log quiet-room --json)
 view_before=$(shared_view a quiet-room)
 
 # The silent one first, while the agent has nothing to ask of anyone.
-coop-rawpeer mute "$overlay" --group "$group" --idle > "$WORK/idle.out" 2>&1 &
+coop-rawpeer mute "$overlay" --group "$group" --idle --timeout 60 > "$WORK/idle.out" 2>&1 &
 idle_pid=$!
 sent_the_log() { [ "$(as a coop agent status --json | jq .sync.events_out)" -ge 2 ]; }
 wait_until 30 sent_the_log
 
-out=$(coop-rawpeer mute "$overlay" --group "$group") || fail "the agent kept a peer that never answers: $out"
+out=$(coop-rawpeer mute "$overlay" --group "$group" --timeout 30) || fail "the agent kept a peer that never answers: $out"
 log "mute: $out"
 rc=0
 wait "$idle_pid" || rc=$?

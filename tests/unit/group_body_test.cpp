@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -57,7 +58,7 @@ TEST(GroupBody, EveryBodyRoundTrips) {
 TEST(GroupBody, GenesisRules) {
     std::string why;
     EXPECT_FALSE(g::parse_genesis(R"({"open":true})", &why));
-    EXPECT_EQ(why, "name must be 1 to 100 bytes on one line");
+    EXPECT_EQ(why, "the name is missing");
     EXPECT_FALSE(g::parse_genesis(R"({"name":"","open":true})"));
     EXPECT_TRUE(g::parse_genesis(json{{"name", std::string(100, 'n')}, {"open", true}}.dump()));
     EXPECT_FALSE(g::parse_genesis(json{{"name", std::string(101, 'n')}, {"open", true}}.dump()));
@@ -130,6 +131,78 @@ TEST(GroupBody, PostAndRetractRules) {
     EXPECT_FALSE(g::parse_retract(R"({"entry":"abc"})"));
     EXPECT_FALSE(g::parse_retract(R"({"entry":7})"));
     EXPECT_FALSE(g::parse_retract(R"({})"));
+}
+
+// Each problem of a post's text has its own message, the same from
+// post_text_problem and from parse_post.
+TEST(GroupBody, PostProblemsAreToldApart) {
+    EXPECT_EQ(g::post_text_problem("hello\n\tworld, ünïcødé 映画"), "");
+    EXPECT_EQ(g::post_text_problem(""), "");
+    EXPECT_EQ(g::post_text_problem(std::string(4096, 'x')), "");
+    const std::pair<std::string, std::string> cases[] = {
+        {"red \x1b[31malert", "the message holds a control character (U+001B at byte 5); only line breaks and tabs are allowed"},
+        {"a\rb", "the message holds a control character (U+000D at byte 2); only line breaks and tabs are allowed"},
+        {std::string("nul\0", 4), "the message holds a control character (U+0000 at byte 4); only line breaks and tabs are allowed"},
+        {"del\x7f", "the message holds a control character (U+007F at byte 4); only line breaks and tabs are allowed"},
+        {std::string(4097, 'x'), "the message is 4097 bytes; a post holds at most 4096"},
+        {std::string(5000, '\x1b'), "the message is 5000 bytes; a post holds at most 4096"},
+        {"caf\xe9", "the message is not valid UTF-8 (byte 4 is 0xE9)"},
+        {"\xff", "the message is not valid UTF-8 (byte 1 is 0xFF)"},
+        {"over\xc0\xaflong", "the message is not valid UTF-8 (byte 5 is 0xC0)"},
+        {"surrogate \xed\xa0\x80", "the message is not valid UTF-8 (byte 11 is 0xED)"},
+        {"cut \xe6\x98", "the message is not valid UTF-8 (byte 5 is 0xE6)"},
+        {"beyond \xf4\x90\x80\x80", "the message is not valid UTF-8 (byte 8 is 0xF4)"},
+    };
+    for (const auto& [text, message] : cases) {
+        EXPECT_EQ(g::post_text_problem(text), message) << text;
+        if (message.find("UTF-8") != std::string::npos) continue;  // no JSON body holds such a string
+        std::string why;
+        EXPECT_FALSE(g::parse_post(json{{"text", text}}.dump(), &why));
+        EXPECT_EQ(why, message);
+    }
+    std::string why;
+    EXPECT_FALSE(g::parse_post(R"({})", &why));
+    EXPECT_EQ(why, "the message is missing");
+    EXPECT_FALSE(g::parse_post(R"({"text":7})", &why));
+    EXPECT_EQ(why, "the message must be a string");
+}
+
+TEST(GroupBody, NamesTitlesAndTagsSayWhatIsWrong) {
+    auto genesis_why = [](const json& fields) {
+        json j = {{"name", "club"}, {"open", true}};
+        j.update(fields);
+        std::string why;
+        EXPECT_FALSE(g::parse_genesis(j.dump(), &why)) << j.dump();
+        return why;
+    };
+    EXPECT_EQ(genesis_why({{"name", ""}}), "the name is empty");
+    EXPECT_EQ(genesis_why({{"name", std::string(101, 'n')}}), "the name is 101 bytes; a name holds at most 100");
+    EXPECT_EQ(genesis_why({{"name", "a\tb"}}),
+              "the name holds a control character (U+0009 at byte 2); it must be one line of text");
+    EXPECT_EQ(genesis_why({{"name", 5}}), "the name must be a string");
+    EXPECT_EQ(genesis_why({{"about", std::string(2001, 'x')}}),
+              "the about text is 2001 bytes; a group's about text holds at most 2000");
+    EXPECT_EQ(genesis_why({{"about", "bell\a"}}),
+              "the about text holds a control character (U+0007 at byte 5); only line breaks and tabs are allowed");
+    EXPECT_EQ(genesis_why({{"topics", std::vector<std::string>(17, "t")}}), "there are 17 topics; a group has at most 16");
+    EXPECT_EQ(genesis_why({{"topics", "jazz"}}), "topics must be a list of strings");
+    EXPECT_EQ(genesis_why({{"topics", {"jazz", std::string(41, 't')}}}), "topic 2 is 41 bytes; a topic holds at most 40");
+    EXPECT_EQ(genesis_why({{"topics", {"jazz", 3}}}), "topic 2 must be a string");
+
+    auto share_why = [](const json& fields) {
+        std::string why;
+        EXPECT_FALSE(g::parse_share(share(fields), &why)) << fields.dump();
+        return why;
+    };
+    EXPECT_EQ(share_why({{"title", ""}}), "the title is empty");
+    EXPECT_EQ(share_why({{"title", "esc\x1b[31m"}}),
+              "the title holds a control character (U+001B at byte 4); it must be one line of text");
+    EXPECT_EQ(share_why({{"title", std::string(301, 't')}}), "the title is 301 bytes; a title holds at most 300");
+    EXPECT_EQ(share_why({{"tags", {"live", ""}}}), "tag 2 is empty");
+    EXPECT_EQ(share_why({{"tags", std::vector<std::string>(17, "t")}}), "there are 17 tags; an entry has at most 16");
+    std::string why;
+    EXPECT_FALSE(g::parse_share(R"({"magnet":"magnet:?xt=urn:btih:00"})", &why));
+    EXPECT_EQ(why, "the title is missing");
 }
 
 TEST(GroupBody, OnlyObjectsAreBodies) {

@@ -102,6 +102,28 @@ TEST(GroupPending, WantedNamesOnlyWhatIsNeitherHeldNorInTheLog) {
     EXPECT_EQ(pool.wanted(log), expected);
 }
 
+TEST(GroupPending, WhatWaitsTooLongExpiresAndIsNoLongerWanted) {
+    Chain chain(4);
+    GroupLog log(chain.group());
+    ASSERT_TRUE(log.add(chain.events[0]).accepted());
+    PendingPool pool;
+    const std::int64_t t0 = 1'000'000;
+    EXPECT_TRUE(pool.offer(log, chain.events[2], t0).held);
+    EXPECT_TRUE(pool.offer(log, chain.events[4], t0 + 60'000).held);
+    EXPECT_TRUE(pool.offer(log, chain.events[3]).held);  // from our own store: never expires
+    EXPECT_TRUE(pool.expire(t0 + 59'999, 60'000).empty());
+    EXPECT_EQ(pool.expire(t0 + 100'000, 60'000), std::vector<Id>{chain.events[2].id()});
+    EXPECT_EQ(pool.size(), 2u);
+    EXPECT_FALSE(pool.holds(chain.events[2].id()));
+    // Nothing names events[1] any more but events[3], which still waits.
+    std::vector<Id> expected{chain.events[1].id(), chain.events[2].id()};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(pool.wanted(log), expected);
+    EXPECT_EQ(pool.expire(t0 + 120'000, 60'000), std::vector<Id>{chain.events[4].id()});
+    EXPECT_EQ(pool.size(), 1u);
+    EXPECT_TRUE(pool.holds(chain.events[3].id()));
+}
+
 TEST(GroupPending, CountAndBytesAreBounded) {
     Chain chain(6);
     GroupLog log(chain.group());

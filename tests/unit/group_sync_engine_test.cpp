@@ -74,14 +74,58 @@ TEST(GroupSyncEngine, FiveMembersActiveAtOnceFoldToTheSameBytes) {
     for (Agent* m : club.members) EXPECT_TRUE(m->drops.empty());
 }
 
-TEST(GroupSyncEngine, GossipWalksALineAndNeverReturnsToItsSource) {
+TEST(GroupSyncEngine, NewsWalksALineHopByHopWithoutDuplicates) {
     Club club(4, true);
     for (std::size_t i = 0; i + 1 < 4; ++i) club.net.link(club[i], club[i + 1], club.group);
     club.net.drain();
     club[0].post(club.group, "down the line");
-    club.net.drain();  // no tick: pushes alone
+    club.net.drain();  // the author's push reaches its neighbour only
+    EXPECT_EQ(club[1].size(club.group), club[0].size(club.group));
+    EXPECT_LT(club[2].size(club.group), club[0].size(club.group));
+    // Each hop: a HAVE at the next announce, a pull, the event.
+    for (int hop = 0; hop < 2; ++hop) {
+        club.net.advance(SyncOptions{}.announce_interval);
+        club.net.drain();
+    }
     expect_converged(club.members, club.group);
     for (Agent* m : club.members) EXPECT_EQ(m->engine->counters().duplicates, 0u);
+}
+
+TEST(GroupSyncEngine, InAFullMeshEachEventCrossesEachLinkAboutOnce) {
+    // Sixteen members linked to each other, all posting at once: news that
+    // crossed an author's push is not sent again, nobody counts an honest
+    // member as replaying, and each event reaches each member about once.
+    constexpr std::size_t members = 16;
+    constexpr int posts = 20;
+    Club club(members, false);
+    for (std::size_t i = 0; i < members; ++i)
+        for (std::size_t j = i + 1; j < members; ++j) club.net.link(club[i], club[j], club.group);
+    club.net.drain();
+    std::uint64_t before = 0;
+    for (Agent* m : club.members) before += m->engine->counters().events_out;
+    for (int round = 0; round < posts; ++round) {
+        for (std::size_t i = 0; i < members; ++i) club[i].post(club.group, "r" + std::to_string(round));
+        // Some in flight while the clock moves: news crosses pushes.
+        club.net.deliver(members * 8);
+        club.net.advance(SyncOptions{}.announce_interval);
+    }
+    club.net.drain();
+    for (int i = 0; i < 3; ++i) {
+        club.net.advance(SyncOptions{}.announce_interval);
+        club.net.drain();
+    }
+    expect_converged(club.members, club.group);
+    std::uint64_t sent = 0, duplicates = 0;
+    for (Agent* m : club.members) {
+        EXPECT_TRUE(m->drops.empty());
+        EXPECT_EQ(m->engine->counters()[SyncFault::replay], 0u);
+        sent += m->engine->counters().events_out;
+        duplicates += m->engine->counters().duplicates;
+    }
+    const std::uint64_t needed = members * posts * (members - 1);
+    EXPECT_GE(sent - before, needed);
+    EXPECT_LE(sent - before, needed + needed / 10);
+    EXPECT_LE(duplicates, needed / 10);
 }
 
 TEST(GroupSyncEngine, AMemberOfflineDuringActivityCatchesUp) {
@@ -147,10 +191,14 @@ TEST(GroupSyncEngine, ANewcomerWithAnInviteJoinsThroughSubscribeAndGetsTheWholeL
     EXPECT_TRUE(n.refusals.empty());
     EXPECT_EQ(n.size(club.group), a.size(club.group));
     EXPECT_TRUE(a.logs.at(club.group)->has(join.id()));
-    EXPECT_TRUE(m.logs.at(club.group)->has(join.id()));  // gossiped on by the inviter
+    club.net.advance(SyncOptions{}.announce_interval);
+    club.net.drain();
+    EXPECT_TRUE(m.logs.at(club.group)->has(join.id()));  // the inviter's news
     EXPECT_TRUE(coop::group::fold(*n.logs.at(club.group)).is_member(n.identity.public_key()));
 
     n.post(club.group, "hello from the newcomer");
+    club.net.drain();
+    club.net.advance(SyncOptions{}.announce_interval);  // m hears of it from a
     club.net.drain();
     club.members.push_back(&n);
     expect_converged(club.members, club.group);

@@ -174,21 +174,39 @@ TEST(GroupSyncHostile, ANonMemberGetsNothingOfAClosedGroup) {
 
 TEST(GroupSyncHostile, ReplaysInBulkAreCountedThenDropped) {
     SyncOptions options;
-    options.batch_events = 5;  // the credit one STATE buys
     options.replays_per_window = 20;
     options.max_faults = 3;
     Rig rig(options);
-    rig.subscribe(rig.open);
+    rig.subscribe(rig.open);  // our STATE told the peer what we hold
     const auto held = rig.held_events(rig.open);
     std::vector<Event> five(held.begin(), held.begin() + 5);
-    // The first five were asked for (our STATE's credit), then 20 more are
-    // within the replay budget; past it each frame is a fault.
-    for (int i = 0; i < 5; ++i) rig.feed(msg::Events{rig.open, five, true, false});
+    // Twenty events it knew we held are within the budget; past it each
+    // frame is a fault, asked for or not.
+    for (int i = 0; i < 4; ++i) rig.feed(msg::Events{rig.open, five, true, false});
     EXPECT_EQ(rig.count(SyncFault::replay), 0u);
-    for (int i = 0; i < 3; ++i) rig.feed(msg::Events{rig.open, five, true, false});
+    for (int i = 0; i < 3; ++i) rig.feed(msg::Events{rig.open, five, false, false});
     EXPECT_EQ(rig.count(SyncFault::replay), 3u);
     EXPECT_TRUE(rig.dropped());
-    EXPECT_EQ(rig.counters().duplicates, 8u * 5);
+    EXPECT_EQ(rig.counters().duplicates, 7u * 5);
+}
+
+TEST(GroupSyncHostile, EventsThatCrossedOurNewsAreNotReplays) {
+    SyncOptions options;
+    options.replays_per_window = 2;
+    options.max_faults = 1;
+    Rig rig(options);
+    rig.subscribe(rig.open);
+    // Events we took from elsewhere after our STATE: the peer cannot know
+    // we hold them, so sending them is honest, however many.
+    std::vector<Event> chain;
+    for (std::uint64_t s = 1; s <= 10; ++s)
+        chain.push_back(rig.next(rig.open, s, s == 1 ? std::vector<Id>{} : std::vector<Id>{chain.back().id()}));
+    for (const auto& e : chain) ASSERT_TRUE(rig.log(rig.open).add(e).accepted());
+    rig.feed(msg::Events{rig.open, chain, true, false});
+    rig.feed(msg::Events{rig.open, chain, true, false});  // now it knows: ten replays
+    EXPECT_EQ(rig.counters().duplicates, 20u);
+    EXPECT_EQ(rig.count(SyncFault::replay), 1u);
+    EXPECT_TRUE(rig.dropped());
 }
 
 TEST(GroupSyncHostile, FloodsPastTheWindowBudgetAreCountedAndRefused) {
@@ -370,6 +388,12 @@ TEST(GroupSyncHostile, AFloodOfOrphansStaysBoundedAndPushesOutOnlyTheFloodersOwn
     rig.feed(msg::Events{rig.open, {c1}, false, false});
     EXPECT_TRUE(rig.log(rig.open).has(c2.id()));
     EXPECT_EQ(rig.agent.engine->waiting(rig.open), 8u);
+    // The flood's parents never come: its orphans go in time.
+    rig.net.advance(options.pool_wait - std::chrono::seconds(1));
+    EXPECT_EQ(rig.agent.engine->waiting(rig.open), 8u);
+    rig.net.advance(std::chrono::seconds(1));
+    EXPECT_EQ(rig.agent.engine->waiting(rig.open), 0u);
+    EXPECT_EQ(rig.counters().pool_expired, 8u);
 }
 
 // Random and mangled frames from a subscribed peer, and random but well

@@ -62,6 +62,8 @@ std::vector<msg::Message> samples() {
         msg::Find{"日本映画"},
         msg::Found{"film", {}},
         msg::Found{"film", {summary(7), GroupSummary{id_of(8), "x", "", {}, 0}}},
+        msg::Have{id_of(1), {}},
+        msg::Have{id_of(1), state.frontier},
     };
 }
 
@@ -104,6 +106,9 @@ TEST(GroupSyncMessages, LayoutIsFixed) {
     EXPECT_EQ(msg::encode(msg::State{id_of(1), {{PublicKey{}, 0x0102}}, {}}),
               "\x03" + group + std::string("\x00\x01", 2) + std::string(32, '\0') +
                   std::string("\0\0\0\0\0\0\x01\x02", 8) + std::string("\x00\x00", 2));
+    EXPECT_EQ(msg::encode(msg::Have{id_of(1), {{PublicKey{}, 0x0102}}}),
+              "\x08" + group + std::string("\x00\x01", 2) + std::string(32, '\0') +
+                  std::string("\0\0\0\0\0\0\x01\x02", 8));
     const Event e = post(1);
     const std::string bytes = e.encode();
     const std::string expected = "\x04" + group + "\x03" + std::string("\x00\x01", 2) + std::string(1, '\0') +
@@ -137,7 +142,7 @@ TEST(GroupSyncMessages, TrailingBytesAreRefused) {
 TEST(GroupSyncMessages, UnknownTypesAndEmptyFrames) {
     EXPECT_EQ(fault_of(""), SyncFault::malformed);
     EXPECT_EQ(fault_of(std::string(1, '\0')), SyncFault::unknown_type);
-    EXPECT_EQ(fault_of("\x08"), SyncFault::unknown_type);
+    EXPECT_EQ(fault_of("\x09"), SyncFault::unknown_type);
     EXPECT_EQ(one_line_reason("\xff"
                               "abc"),
               "unknown message type 255");

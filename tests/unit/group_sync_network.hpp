@@ -103,6 +103,7 @@ public:
         outbox.push_back({peer, std::move(frame)});
     }
     void drop(PeerId peer, const std::string& reason) override;
+    std::int64_t now_ms() override;  // the network's clock, as wall time
     void found(const std::string& tag, PeerId peer, std::vector<GroupSummary> groups) override {
         founds.emplace_back(tag, peer, std::move(groups));
     }
@@ -235,26 +236,8 @@ public:
     template <typename Step>
     std::size_t drain(Step on_step, std::size_t limit = 1'000'000) {
         std::size_t delivered = 0;
-        while (delivered < limit) {
-            // Round robin over the agents, so none waits for another's burst.
-            Agent* from = nullptr;
-            for (std::size_t k = 0; k < agents_.size() && !from; ++k) {
-                Agent* a = agents_[(turn_ + k) % agents_.size()].get();
-                if (!a->outbox.empty()) {
-                    from = a;
-                    turn_ = (turn_ + k + 1) % agents_.size();
-                }
-            }
-            if (!from) break;
-            Agent::Sent s = std::move(from->outbox.front());
-            from->outbox.pop_front();
-            auto end = ends_.find({from, s.peer});
-            if (end != ends_.end()) {
-                ++delivered;
-                bytes_delivered += s.frame.size();
-                end->second.first->engine->frame(end->second.second, s.frame);
-            }
-            for (auto [agent, peer] : std::exchange(closing_, {})) disconnect(*agent, peer);
+        while (delivered < limit && deliver_one()) {
+            ++delivered;
             on_step(in_flight());
         }
         EXPECT_LT(delivered, limit) << "the network never went quiet";
@@ -262,6 +245,11 @@ public:
     }
     std::size_t drain() {
         return drain([](std::size_t) {});
+    }
+    // Delivers at most `count` frames, leaving the rest in flight.
+    void deliver(std::size_t count) {
+        for (std::size_t i = 0; i < count && deliver_one(); ++i) {
+        }
     }
 
     // Moves the clock on and ticks every engine.
@@ -288,6 +276,28 @@ public:
     std::size_t bytes_delivered = 0;
 
 private:
+    // One frame, round robin over the agents so none waits for another's
+    // burst; false when nothing is in flight.
+    bool deliver_one() {
+        Agent* from = nullptr;
+        for (std::size_t k = 0; k < agents_.size() && !from; ++k) {
+            Agent* a = agents_[(turn_ + k) % agents_.size()].get();
+            if (!a->outbox.empty()) {
+                from = a;
+                turn_ = (turn_ + k + 1) % agents_.size();
+            }
+        }
+        if (!from) return false;
+        Agent::Sent s = std::move(from->outbox.front());
+        from->outbox.pop_front();
+        if (auto end = ends_.find({from, s.peer}); end != ends_.end()) {
+            bytes_delivered += s.frame.size();
+            end->second.first->engine->frame(end->second.second, s.frame);
+        }
+        for (auto [agent, peer] : std::exchange(closing_, {})) disconnect(*agent, peer);
+        return true;
+    }
+
     SyncOptions options_;
     std::vector<std::unique_ptr<Agent>> agents_;
     std::map<std::pair<Agent*, PeerId>, std::pair<Agent*, PeerId>> ends_;
@@ -295,6 +305,11 @@ private:
     PeerId next_id_ = 1;
     std::size_t turn_ = 0;
 };
+
+inline std::int64_t Agent::now_ms() {
+    using namespace std::chrono;
+    return 1'700'000'000'000 + duration_cast<milliseconds>(net_.now.time_since_epoch()).count();
+}
 
 inline void Agent::drop(PeerId peer, const std::string& reason) {
     drops.emplace_back(peer, reason);

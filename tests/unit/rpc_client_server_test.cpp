@@ -19,6 +19,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -290,11 +291,62 @@ TEST_F(RpcTest, NotificationsOnTheWireComeBeforeTheResult) {
         EXPECT_FALSE(msg->contains("id")) << msg->dump();
         EXPECT_EQ(msg->value("method", ""), "count.progress");
         EXPECT_EQ(msg->at("params").at("n"), n);
+        EXPECT_EQ(msg->at("params").at("request"), 7) << msg->dump();
         EXPECT_EQ(msg->value("jsonrpc", ""), "2.0");
     }
     const auto result = raw.read_json();
     ASSERT_TRUE(result);
     EXPECT_EQ(*result, (json{{"jsonrpc", "2.0"}, {"id", 7}, {"result", {{"done", true}}}}));
+}
+
+// Every notification names its request, whatever the handler put in its
+// params: a field of its own called "id" (fetch.progress has one) stays.
+TEST_F(RpcTest, EveryNotificationCarriesItsRequestId) {
+    server_->handle("own.id", [](const std::shared_ptr<coop::agent::Call>& call) {
+        call->notify("own.progress", {{"id", "abc123"}, {"done", 1}});
+        call->notify("own.progress", json::object());
+        call->notify("own.progress", 42);
+        call->reply(json::object());
+    });
+    start();
+    RawSocket raw(home_.socket());
+    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(raw.write(R"({"jsonrpc":"2.0","id":"call-9","method":"own.id","params":{}})" "\n"));
+    const std::vector<json> expected = {{{"id", "abc123"}, {"done", 1}, {"request", "call-9"}},
+                                        {{"request", "call-9"}},
+                                        {{"value", 42}, {"request", "call-9"}}};
+    for (const auto& params : expected) {
+        const auto msg = raw.read_json();
+        ASSERT_TRUE(msg && msg->is_object());
+        EXPECT_FALSE(msg->contains("id")) << msg->dump();
+        EXPECT_EQ(msg->at("params"), params) << msg->dump();
+    }
+    const auto result = raw.read_json();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->at("id"), "call-9");
+}
+
+// Two calls in flight on one connection: each notification goes with its own.
+TEST_F(RpcTest, NotificationsOfTwoCallsOnOneConnectionAreTold) {
+    start();
+    RawSocket raw(home_.socket());
+    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(raw.write(R"({"jsonrpc":"2.0","id":1,"method":"count.later","params":{}})" "\n"
+                          R"({"jsonrpc":"2.0","id":2,"method":"count.later","params":{}})" "\n"));
+    std::map<int, std::vector<int>> seen;
+    int answered = 0;
+    while (answered < 2) {
+        const auto msg = raw.read_json();
+        ASSERT_TRUE(msg && msg->is_object()) << "the server stopped early";
+        if (msg->contains("id")) {
+            ++answered;
+            EXPECT_EQ(seen[msg->at("id").get<int>()].size(), 2u) << "answered before its notifications";
+            continue;
+        }
+        seen[msg->at("params").at("request").get<int>()].push_back(msg->at("params").at("n"));
+    }
+    EXPECT_EQ(seen[1], (std::vector<int>{1, 2}));
+    EXPECT_EQ(seen[2], (std::vector<int>{1, 2}));
 }
 
 TEST_F(RpcTest, RpcErrorCarriesCodeAndMessage) {
@@ -632,6 +684,17 @@ TEST_F(RpcClientTest, SkipsAnswersForOtherIdsAndReassemblesSplitLines) {
                                [&](const std::string& m, const json& p) { seen.push_back(m + " " + p.dump()); });
     EXPECT_EQ(r, (json{{"right", true}}));
     EXPECT_EQ(seen, (std::vector<std::string>{R"(m {"a":1})"}));
+}
+
+TEST_F(RpcClientTest, NotificationsOfOtherRequestsAreDropped) {
+    FakeAgent agent(home_.socket(), {R"({"jsonrpc":"2.0","method":"m","params":{"n":1,"request":1}})" "\n",
+                                     R"({"jsonrpc":"2.0","method":"m","params":{"n":2,"request":99}})" "\n",
+                                     R"({"jsonrpc":"2.0","method":"m","params":{"n":3,"id":"abc","request":1}})" "\n",
+                                     R"({"jsonrpc":"2.0","id":1,"result":{}})" "\n"});
+    auto client = connect();
+    std::vector<std::string> seen;
+    client.call("x", json::object(), [&](const std::string& m, const json& p) { seen.push_back(m + " " + p.dump()); });
+    EXPECT_EQ(seen, (std::vector<std::string>{R"(m {"n":1})", R"(m {"id":"abc","n":3})"}));
 }
 
 TEST_F(RpcClientTest, ErrorWithoutIdIsTheAnswer) {
