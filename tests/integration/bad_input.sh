@@ -43,7 +43,10 @@ expect_error 1 "an agent already runs for $(home a)" as a coop agent start --lis
 
 # Stale socket: the agent is killed; its socket file stays behind. Status
 # says so; the next command starts a fresh agent that replaces the socket.
-kill -9 "$(pid_of a)"
+pid=$(pid_of a)
+kill -9 "$pid"
+# kill returns before the process is gone; until then its socket still accepts.
+wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
 [ -S "$(home a)/agent.sock" ] || fail "expected a stale socket after kill -9"
 expect_error 1 "no agent runs for $(home a)" as a coop agent status
 as a coop share --list --json | jq -e ".[0].id == \"$good\"" >/dev/null || fail "the share was lost after kill -9"
