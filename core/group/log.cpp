@@ -10,6 +10,8 @@
 #include <queue>
 #include <stdexcept>
 
+#include "core/group/admission.hpp"
+#include "core/group/body.hpp"
 #include "core/group/order.hpp"
 
 namespace coop::group {
@@ -171,6 +173,7 @@ AddResult GroupLog::attach_new(const Event& event, const Id& id) {
     if (!missing.missing.empty()) return unlist(std::move(missing));
 
     const Event* own_parent = nullptr;
+    bool was_in = false;  // the author, after its own previous event
     for (std::size_t k = first_parent; k < parent_positions_.size(); ++k) {
         const Event& p = events_[parent_positions_[k]];
         if (p.time_ms > event.time_ms)
@@ -178,12 +181,22 @@ AddResult GroupLog::attach_new(const Event& event, const Id& id) {
         if (p.author != event.author) continue;
         if (own_parent) return unlist(rejected({Reason::bad_sequence, "two parents by the same author"}, id));
         own_parent = &p;
+        was_in = in_group_[parent_positions_[k]];
     }
     const std::uint64_t expected = own_parent ? own_parent->seq + 1 : 1;
     if (event.seq != expected) {
         AddResult r = rejected({Reason::bad_sequence, "wrong author sequence"}, id);
         r.reason += ": expected " + std::to_string(expected) + ", got " + std::to_string(event.seq);
         return unlist(std::move(r));
+    }
+    if (closed_ && event.kind == Kind::join) {
+        if (std::string why = closed_join_problem(group_, event); !why.empty()) {
+            AddResult r = rejected({Reason::not_member, "not a member: "}, id);
+            r.reason += why;
+            return unlist(std::move(r));
+        }
+    } else if (closed_ && event.kind != Kind::genesis && !was_in) {
+        return unlist(rejected({Reason::not_member, "not a member: no join with an invite since it left or began"}, id));
     }
 
     // A valid chain that reaches a seq the author already used is a fork.
@@ -201,6 +214,12 @@ AddResult GroupLog::attach_new(const Event& event, const Id& id) {
         a.events.push_back(Authored{position, event.seq, std::max(frontier, event.seq)});
     }
 
+    if (event.kind == Kind::genesis) {
+        // As the fold reads it: a genesis that says nothing readable is closed.
+        auto body = parse_genesis(event.body);
+        closed_ = !(body && body->open);
+    }
+    in_group_.push_back(in_group_after(event.kind, was_in));
     events_.push_back(event);
     arrival_.push_back(id);
     parents_begin_.push_back(parent_positions_.size());

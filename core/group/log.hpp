@@ -31,7 +31,7 @@ struct AddResult {
         time_before_parent,
         from_the_future,  // stamped past the receiver's clock + max_future_ms
         cycle,            // names itself; cannot be written (ids hash parents), checked anyway
-        not_member,       // the log never says this (membership is the fold's): for callers that judge it
+        not_member,       // a closed group's non-member, by the event and its author's chain (admission.hpp)
     };
     Status status = Status::rejected;
     Id id{};                  // the event's id; zero if refused before hashing
@@ -161,6 +161,8 @@ private:
     std::map<PublicKey, Author> authors_;
     std::set<Id> heads_;
     std::set<PublicKey> equivocators_;
+    bool closed_ = false;         // the genesis says so: admission.hpp's rules apply
+    std::vector<bool> in_group_;  // by arrival position: its author is in the group after it, by its own chain
 };
 
 }  // namespace coop::group

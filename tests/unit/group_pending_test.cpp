@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/group/body.hpp"
+
 namespace {
 
 using coop::Identity;
@@ -26,7 +28,9 @@ struct Chain {
     std::vector<Event> events;
 
     explicit Chain(int length) {
-        events.push_back(coop::group::make_genesis(founder, 100, "{}"));
+        // Open: in a closed group the log would refuse posts without joins.
+        events.push_back(coop::group::make_genesis(
+            founder, 100, coop::group::to_body(coop::group::GenesisBody{"club", "", {}, true})));
         GroupLog log(events.back().id());
         log.add(events.back());
         for (int i = 0; i < length; ++i) {

@@ -172,6 +172,24 @@ TEST(GroupSyncHostile, ANonMemberGetsNothingOfAClosedGroup) {
     EXPECT_EQ(rig.count(SyncFault::not_subscribed), 2u);
 }
 
+TEST(GroupSyncHostile, AStrangersEventsRelayedIntoAClosedGroupAreRefused) {
+    Rig rig;
+    const Event join = coop::group::make_event(rig.raw, rig.closed, 1, 90'000, Kind::join, rig.log(rig.closed).heads(),
+                                               coop::group::to_body(coop::group::JoinBody{rig.agent.invite(rig.closed)}));
+    rig.feed(msg::Subscribe{rig.closed, join});
+    ASSERT_TRUE(rig.agent.engine->subscribed(rig.peer, rig.closed));
+    ASSERT_TRUE(rig.log(rig.closed).has(join.id()));
+    // A member passes on a post by someone who never joined.
+    const Identity stranger = Identity::generate();
+    const Event post = coop::group::make_event(stranger, rig.closed, 1, 90'001, Kind::post, {join.id()},
+                                               R"({"text":"let me in"})");
+    rig.feed(msg::Events{rig.closed, {post}, true, false});
+    EXPECT_FALSE(rig.log(rig.closed).has(post.id())) << "a non-member's event is not stored, so never relayed";
+    EXPECT_EQ(rig.counters()[coop::group::AddResult::Reason::not_member], 1u);
+    EXPECT_EQ(rig.count(SyncFault::bad_event), 1u);
+    EXPECT_FALSE(rig.dropped());
+}
+
 TEST(GroupSyncHostile, ReplaysInBulkAreCountedThenDropped) {
     SyncOptions options;
     options.replays_per_window = 20;
