@@ -112,6 +112,12 @@ lt::settings_pack make_settings(const EngineConfig& c) {
     p.set_int(lt::settings_pack::send_buffer_watermark, 8 << 20);
     p.set_int(lt::settings_pack::send_buffer_low_watermark, 1 << 20);
     p.set_int(lt::settings_pack::max_queued_disk_bytes, 16 << 20);
+    // 1 s of requests queued at each peer, not libtorrent's 3: a block a
+    // seeder has queued stays hidden from the other leechers, and the
+    // longer it waits the more of them ask for it too (bench/lab: a flash
+    // crowd's seeder sent fewer copies). On fast links max_out_request_queue
+    // below is the bound either way.
+    p.set_int(lt::settings_pack::request_queue_time, 1);
     p.set_int(lt::settings_pack::max_out_request_queue, 1500);
     p.set_int(lt::settings_pack::max_allowed_in_request_queue, 2000);
     auto as_int = [](std::int64_t v) { return static_cast<int>(std::min<std::int64_t>(v, std::numeric_limits<int>::max())); };

@@ -206,7 +206,7 @@ void StreamPieces::set_focus(const lt::torrent_handle& h, Torrent& t, bool on,
 }
 
 void StreamPieces::apply_settings() {
-    bool focused = false, read = !readers_.empty();
+    bool focused = false;
     for (const auto& [h, t] : torrents_) focused = focused || t.focused;
     lt::settings_pack p;
     // A focused torrent can look finished: libtorrent would drop its seeds
@@ -214,8 +214,6 @@ void StreamPieces::apply_settings() {
     // networks, where only leechers dial, not dial them at all.
     p.set_bool(lt::settings_pack::close_redundant_connections, !focused);
     if (local_) p.set_bool(lt::settings_pack::seeding_outgoing_connections, focused);
-    // What a new deadline waits behind at a peer: 1 s of data, not 3.
-    p.set_int(lt::settings_pack::request_queue_time, focused || read ? 1 : 3);
     session_.apply_settings(std::move(p));
 }
 
