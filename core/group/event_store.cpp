@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/store/full_sync.hpp"
+
 namespace coop::group {
 namespace {
 
@@ -27,29 +29,6 @@ CREATE TABLE IF NOT EXISTS group_memberships(
   joined_ms INTEGER NOT NULL,
   settings TEXT NOT NULL);
 )sql";
-
-// The Store runs with synchronous=NORMAL, where a WAL commit can be lost
-// on power failure. Event saves must survive it, so they commit with FULL
-// and put the connection's setting back.
-class FullSync {
-public:
-    explicit FullSync(SQLite::Database& db) : db_(db), before_(db.execAndGet("PRAGMA synchronous").getInt()) {
-        if (before_ < 2) db_.exec("PRAGMA synchronous=FULL");
-    }
-    ~FullSync() {
-        try {
-            if (before_ < 2) db_.exec("PRAGMA synchronous=" + std::to_string(before_));
-        } catch (const SQLite::Exception&) {
-            // Left at FULL: slower, never less safe.
-        }
-    }
-    FullSync(const FullSync&) = delete;
-    FullSync& operator=(const FullSync&) = delete;
-
-private:
-    SQLite::Database& db_;
-    int before_;
-};
 
 Membership membership_from(const std::string& s) {
     if (s == "member") return Membership::member;
