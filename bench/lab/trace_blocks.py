@@ -7,7 +7,8 @@ messages the agent sent: how many distinct 16 KiB blocks, how many times
 each went out (a block sent twice by a seeder is upload the swarm paid for
 twice), whether a repeated block had already reached another peer (the
 requester could have had it there) or was still on its way to every peer
-that asked, to which peers, and the requests and cancels it received.
+that asked, to which peers, the requests it refused (REJECT_PIECE, with a
+SUGGEST of another piece) and the requests and cancels it received.
 """
 import collections
 import json
@@ -28,6 +29,7 @@ def main(argv):
     repeats = collections.Counter()     # why a block went out again
     to_peer = collections.Counter()
     received = collections.Counter()
+    refused = collections.Counter()     # REJECT_PIECE and SUGGEST the agent sent
     try:
         f = open(argv[0], errors="replace")
     except OSError as e:
@@ -44,6 +46,8 @@ def main(argv):
                 p = PIECE.search(rest) if kind == "HAVE" else None
                 if p:
                     had[int(p.group(1))].add(peer)
+            elif kind in ("REJECT_PIECE", "SUGGEST"):
+                refused[kind] += 1
             elif kind == "PIECE":
                 b = BLOCK.search(rest)
                 if b:
@@ -64,6 +68,7 @@ def main(argv):
            "blocks_by_times_sent": {str(k): times[k] for k in sorted(times)},
            "sent_again": dict(repeats),
            "sent_per_peer": dict(to_peer.most_common()),
+           "refused": {k: refused[k] for k in ("REJECT_PIECE", "SUGGEST")},
            "received": {k: received[k] for k in ("REQUEST", "CANCEL", "HAVE", "INTERESTED", "NOT_INTERESTED")}}
     if "--json" in argv:
         print(json.dumps(out))
@@ -75,6 +80,7 @@ def main(argv):
     for why, n in repeats.most_common():
         print("  sent again when %s: %d" % (why, n))
     print("per peer: " + ", ".join("%s %d" % kv for kv in to_peer.most_common()))
+    print("refused: " + ", ".join("%s %d" % kv for kv in out["refused"].items()))
     print("received: " + ", ".join("%s %d" % kv for kv in out["received"].items()))
     return 0
 

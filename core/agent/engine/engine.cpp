@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <deque>
 #include <list>
@@ -23,6 +24,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/agent/engine/first_copy_plugin.hpp"
 #include "core/agent/engine/lt_convert.hpp"
 #include "core/agent/engine/stream_pieces.hpp"
 #include "core/group/hex.hpp"
@@ -49,6 +51,21 @@ constexpr auto fast_tick_after_read = std::chrono::seconds(10);
 constexpr std::size_t stream_files_hint = 4096;
 
 int tick_ms(bool fast) { return fast ? fast_tick_ms : idle_tick_ms; }
+
+// COOP_SEED_FIRST_COPY=off leaves the first-copy policy off the shares we
+// seed: only for benchmarks (bench/lab), to compare a build with itself.
+bool first_copy_enabled() {
+    const char* v = std::getenv("COOP_SEED_FIRST_COPY");
+    return !(v && std::string(v) == "off");
+}
+
+// Every piece is ours from the moment it is added: shared by us a moment
+// ago, or resumed complete.
+bool complete_when_added(const lt::add_torrent_params& atp, bool seed_mode) {
+    if (!atp.ti) return false;
+    if (seed_mode) return true;
+    return atp.have_pieces.size() == atp.ti->num_pieces() && atp.have_pieces.all_set();
+}
 
 // Topics: announced again well before DHT nodes forget them (30-45 min), and
 // looked up for a bounded time; what a hostile DHT can make us hold is
@@ -200,6 +217,7 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
 
     std::unique_ptr<StreamPieces> pieces;  // what streams read, and what that makes the torrent fetch
     bool fast_tick = false;                // libtorrent ticks at fast_tick_ms
+    bool first_copy = first_copy_enabled();
     std::chrono::steady_clock::time_point last_read;
 
     // shutdown
@@ -603,6 +621,9 @@ std::string Engine::add(const AddRequest& r) {
         const std::size_t files = atp.ti ? static_cast<std::size_t>(atp.ti->num_files()) : stream_files_hint;
         atp.file_priorities.assign(files, lt::dont_download);
     }
+    // A share new to the swarm goes out about once from us (see
+    // first_copy_policy.hpp); a torrent we fetched has other sources.
+    if (impl_->first_copy && complete_when_added(atp, r.seed_mode)) atp.extensions.push_back(first_copy_plugin(*atp.ti));
     const lt::info_hash_t hashes = atp.ti ? atp.ti->info_hashes() : atp.info_hashes;
     const std::string id = !r.id.empty() ? r.id : short_id(hashes);
     lt::torrent_handle h = impl_->session->add_torrent(std::move(atp), ec);
