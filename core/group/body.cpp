@@ -148,6 +148,26 @@ std::string tag_list(const json& j, const char* name, const std::string& what, c
     return "";
 }
 
+// The bytes of a hex string field holding exactly `size` bytes, into
+// `out`: "" if it does, else why not, naming it as `subject`.
+std::string hex_bytes_field(const json& j, const char* name, const std::string& subject, std::size_t size,
+                            std::string& out) {
+    auto it = j.find(name);
+    if (it == j.end()) return subject + " is missing";
+    if (!it->is_string()) return subject + " must be a string of hex digits";
+    const auto& text = it->get_ref<const std::string&>();
+    // Size first: nothing past the bound is decoded.
+    if (text.size() != 2 * size)
+        return subject + " must be " + std::to_string(2 * size) + " hex digits (" + std::to_string(size) + " bytes)";
+    out.assign(size, '\0');
+    if (!hex_to_bytes(text, reinterpret_cast<std::uint8_t*>(out.data()), size)) return subject + " is not hex";
+    return "";
+}
+
+std::string bytes_hex(const std::string& bytes) {
+    return coop::to_hex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
 const TextRule post_rule{"the message", "a post", max_post_bytes, Lines::many, false};
 
 template <typename T>
@@ -244,6 +264,52 @@ std::optional<RetractBody> parse_retract(std::string_view body, std::string* why
     return r;
 }
 
+std::optional<LedgerRecordBody> parse_ledger_record(std::string_view body, std::string* why) {
+    using coop::ledger::Record;
+    auto j = parse_object(body);
+    if (!j) return fail<LedgerRecordBody>(why, "not a JSON object");
+    std::optional<Record> records[2];
+    const char* const names[2] = {"proposal", "agreement"};
+    for (int i = 0; i < 2; ++i) {
+        const std::string subject = std::string("the ") + names[i];
+        std::string bytes;
+        if (auto problem = hex_bytes_field(*j, names[i], subject, coop::ledger::record_size, bytes); !problem.empty())
+            return fail<LedgerRecordBody>(why, problem);
+        std::string record_why;
+        records[i] = Record::decode(bytes, &record_why);
+        if (!records[i]) return fail<LedgerRecordBody>(why, subject + " does not decode: " + record_why);
+    }
+    std::string pair_why;
+    auto transfer = coop::ledger::Transfer::pair(*records[0], *records[1], &pair_why);
+    if (!transfer) return fail<LedgerRecordBody>(why, pair_why);
+    return LedgerRecordBody{std::move(*transfer)};
+}
+
+std::optional<CapacityBody> parse_capacity(std::string_view body, std::string* why) {
+    auto j = parse_object(body);
+    if (!j) return fail<CapacityBody>(why, "not a JSON object");
+    auto up = j->find("up");
+    if (up == j->end() || !up->is_number_integer() || (!up->is_number_unsigned() && up->get<std::int64_t>() < 0) ||
+        up->get<std::uint64_t>() > max_capacity_up)
+        return fail<CapacityBody>(why, "up must be a whole number of bytes per second, 0 to 10^12");
+    return CapacityBody{up->get<std::uint64_t>()};
+}
+
+std::optional<LedgerProofBody> parse_ledger_proof(std::string_view body, std::string* why) {
+    using coop::ledger::Proof;
+    auto j = parse_object(body);
+    if (!j) return fail<LedgerProofBody>(why, "not a JSON object");
+    std::string bytes;
+    if (auto problem = hex_bytes_field(*j, "proof", "the proof", coop::ledger::proof_size, bytes); !problem.empty())
+        return fail<LedgerProofBody>(why, problem);
+    std::string proof_why;
+    auto proof = Proof::decode(bytes, &proof_why);
+    if (!proof) return fail<LedgerProofBody>(why, "the proof does not decode: " + proof_why);
+    if (!coop::ledger::verify(*proof, &proof_why))
+        return fail<LedgerProofBody>(why, "the proof does not verify: " + proof_why);
+    return LedgerProofBody{std::move(*proof)};
+}
+
 std::string to_body(const GenesisBody& b) {
     return json{{"name", b.name}, {"about", b.about}, {"topics", b.topics}, {"open", b.open}}.dump();
 }
@@ -263,5 +329,15 @@ std::string to_body(const ShareBody& b) {
 }
 
 std::string to_body(const RetractBody& b) { return json{{"entry", hex(b.entry)}}.dump(); }
+
+std::string to_body(const LedgerRecordBody& b) {
+    return json{{"proposal", bytes_hex(b.transfer.proposal().encode())},
+                {"agreement", bytes_hex(b.transfer.agreement().encode())}}
+        .dump();
+}
+
+std::string to_body(const CapacityBody& b) { return json{{"up", b.up}}.dump(); }
+
+std::string to_body(const LedgerProofBody& b) { return json{{"proof", bytes_hex(b.proof.encode())}}.dump(); }
 
 }  // namespace coop::group

@@ -14,6 +14,8 @@
 
 #include "core/group/event.hpp"
 #include "core/group/invite.hpp"
+#include "core/ledger/agreement.hpp"
+#include "core/ledger/proof.hpp"
 
 namespace coop::group {
 
@@ -26,6 +28,8 @@ inline constexpr std::size_t max_title_bytes = 300;
 inline constexpr std::size_t max_post_bytes = 4096;
 inline constexpr std::size_t max_magnet_bytes = 8192;
 inline constexpr int max_media_depth = 8;  // the state dumps media, and dumping recurses
+// 1 TB/s: past any link a member could have, so a typo or a lie.
+inline constexpr std::uint64_t max_capacity_up = 1'000'000'000'000;
 
 // {"name", "about", "topics": [...], "open": bool}: name and open required.
 struct GenesisBody {
@@ -61,6 +65,23 @@ struct RetractBody {
     Id entry{};
 };
 
+// {"proposal": hex of its record encoding, "agreement": hex}: both decode
+// and form a pair (core/ledger/agreement.hpp), signatures checked.
+struct LedgerRecordBody {
+    coop::ledger::Transfer transfer;
+};
+
+// {"up": bytes per second, a whole number 0..max_capacity_up}
+struct CapacityBody {
+    std::uint64_t up = 0;
+};
+
+// {"proof": hex of its encoding}: it decodes and verifies
+// (core/ledger/proof.hpp).
+struct LedgerProofBody {
+    coop::ledger::Proof proof;
+};
+
 // What is wrong with `text` as a post's, in one line naming it: not valid
 // UTF-8, over max_post_bytes, or a control character other than a line
 // break or a tab. "" if nothing is. parse_post's `why` says the same.
@@ -73,6 +94,11 @@ std::optional<JoinBody> parse_join(std::string_view body, std::string* why = nul
 std::optional<PostBody> parse_post(std::string_view body, std::string* why = nullptr);
 std::optional<ShareBody> parse_share(std::string_view body, std::string* why = nullptr);
 std::optional<RetractBody> parse_retract(std::string_view body, std::string* why = nullptr);
+// The reasons of these three are fixed phrases, never the body's data: the
+// fold counts ignored events by them.
+std::optional<LedgerRecordBody> parse_ledger_record(std::string_view body, std::string* why = nullptr);
+std::optional<CapacityBody> parse_capacity(std::string_view body, std::string* why = nullptr);
+std::optional<LedgerProofBody> parse_ledger_proof(std::string_view body, std::string* why = nullptr);
 // Leave (and any kind without fields yet): a JSON object.
 bool is_object_body(std::string_view body);
 
@@ -82,5 +108,8 @@ std::string to_body(const JoinBody& body);
 std::string to_body(const PostBody& body);
 std::string to_body(const ShareBody& body);
 std::string to_body(const RetractBody& body);
+std::string to_body(const LedgerRecordBody& body);
+std::string to_body(const CapacityBody& body);
+std::string to_body(const LedgerProofBody& body);
 
 }  // namespace coop::group

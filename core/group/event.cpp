@@ -18,6 +18,9 @@ std::string to_string(Kind kind) {
         case Kind::share: return "share";
         case Kind::retract: return "retract";
         case Kind::remove: return "remove";
+        case Kind::ledger_record: return "ledger_record";
+        case Kind::capacity: return "capacity";
+        case Kind::ledger_proof: return "ledger_proof";
     }
     return "kind " + std::to_string(static_cast<unsigned>(kind));
 }

@@ -40,7 +40,10 @@ enum class Kind : std::uint16_t {
     // 16-31: governance: proposal = 16, ballot = 17.
     // 32-47: planning: plan_offer = 32, plan_request = 33.
     // 48-63: jobs: job_claim = 48, job_done = 49.
-    // 64-79: accounting: ledger_record = 64, rating = 65.
+    // 64-79: accounting (65 is kept for "rating").
+    ledger_record = 64,  // a countersigned transfer of the bandwidth ledger
+    capacity = 66,       // the upload capacity a member offers
+    ledger_proof = 67,   // a fraud proof against a ledger author
 };
 
 std::string to_string(Kind kind);  // "post"; "kind 42" for kinds this version does not know

@@ -7,6 +7,7 @@
 
 #include "core/group/admission.hpp"
 #include "core/group/body.hpp"
+#include "core/group/fold_ledger.hpp"
 
 namespace coop::group {
 namespace {
@@ -25,6 +26,9 @@ public:
             case Kind::share: return by_member(e, [&] { share(id, e); });
             case Kind::retract: return by_member(e, [&] { retract(e); });
             case Kind::remove: return by_member(e, [&] { ignore("remove not yet decided by vote"); });
+            case Kind::ledger_record: return by_member(e, [&] { ignore_if_reason(ledger_.record(e, state_)); });
+            case Kind::capacity: return by_member(e, [&] { ignore_if_reason(ledger_.capacity(e, state_)); });
+            case Kind::ledger_proof: return by_member(e, [&] { ignore_if_reason(ledger_.proof(e, state_)); });
         }
         ignore("unknown kind");
     }
@@ -35,10 +39,16 @@ public:
         for (const auto& key : authors) state_.equivocators.insert(hex(key));
     }
 
-    GroupState take() { return std::move(state_); }
+    GroupState take() {
+        ledger_.finish(state_);
+        return std::move(state_);
+    }
 
 private:
     void ignore(const std::string& reason) { ++state_.ignored[reason]; }
+    void ignore_if_reason(const std::string& reason) {
+        if (!reason.empty()) ignore(reason);
+    }
 
     // The state's maps are keyed by hex; the few authors are written once.
     const std::string& hex_of(const PublicKey& key) {
@@ -125,6 +135,7 @@ private:
     }
 
     GroupState state_;
+    LedgerFold ledger_;
     std::map<PublicKey, std::string> hex_;
 };
 

@@ -1,8 +1,70 @@
 #include "core/group/state.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/group/body.hpp"
+
 namespace coop::group {
 
 using nlohmann::json;
+
+namespace {
+
+constexpr double decimals_scale = 1e6;
+
+// A fraction as 6 decimals: one IEEE division of a whole number, so any
+// member writes the same digits; never NaN or -0.
+double fixed(double x) {
+    if (!std::isfinite(x)) return 0.0;
+    const double rounded = std::round(x * decimals_scale) / decimals_scale;
+    return rounded == 0 ? 0.0 : rounded;
+}
+
+// A setting in 0..1; NaN is 0.
+double unit_setting(double x) { return fixed(std::clamp(std::isnan(x) ? 0.0 : x, 0.0, 1.0)); }
+
+// Bytes to the nearest whole one; 2^64 itself does not fit.
+std::uint64_t whole_bytes(double bytes) {
+    const double rounded = std::round(bytes);
+    if (!(rounded > 0)) return 0;
+    if (rounded >= 18446744073709551616.0) return std::numeric_limits<std::uint64_t>::max();
+    return static_cast<std::uint64_t>(rounded);
+}
+
+json ledger_json(const LedgerState& l) {
+    json j;
+    j["settings"] = {{"window_days", l.settings.window_days},
+                     {"floor_capacity", l.settings.floor_capacity},
+                     {"weights",
+                      {{"bandwidth", fixed(l.settings.weights.bandwidth)},
+                       {"availability", fixed(l.settings.weights.availability)},
+                       {"duties", fixed(l.settings.weights.duties)}}},
+                     {"cap_share", fixed(l.settings.cap_share)}};
+    j["capacities"] = l.capacities;
+    j["offenders"] = l.offenders;
+    j["transfers"] = l.transfers;
+    j["window"] = {{"start_ms", l.window_start_ms}, {"end_ms", l.window_end_ms}};
+    j["effort"] = json::object();
+    for (const auto& [key, m] : l.effort)
+        j["effort"][key] = {{"declared_capacity", m.input.declared_capacity},
+                            {"observed_capacity", m.input.observed_capacity},
+                            {"available_seconds", m.input.available_seconds},
+                            {"capacity", m.effort.capacity},
+                            {"given", m.effort.given},
+                            {"received", m.effort.received},
+                            {"credited", whole_bytes(m.effort.credited)},
+                            {"bandwidth", fixed(m.effort.bandwidth_effort)},
+                            {"availability", fixed(m.effort.availability)},
+                            {"duties", fixed(m.effort.duties)},
+                            {"score", fixed(m.effort.score)},
+                            {"share", fixed(m.effort.share)},
+                            {"offender", m.effort.offender}};
+    return j;
+}
+
+}  // namespace
 
 json GroupState::to_json() const {
     json j;
@@ -37,6 +99,7 @@ json GroupState::to_json() const {
     for (const auto& [id, use] : invites_used)
         j["invites_used"][id] = {
             {"inviter", hex(use.inviter)}, {"single_use", use.single_use}, {"joiners", use.joiners}};
+    j["ledger"] = ledger_json(ledger);
     return j;
 }
 
@@ -45,6 +108,16 @@ void remove_member(GroupState& state, const PublicKey& member, const std::string
     state.members.erase(key);
     state.left.erase(key);
     state.removed[key] = reason;
+}
+
+void set_ledger_settings(GroupState& state, const LedgerSettings& settings) {
+    LedgerSettings& s = state.ledger.settings;
+    s.window_days = std::clamp<std::uint32_t>(settings.window_days, 1, max_window_days);
+    s.floor_capacity = std::min(settings.floor_capacity, max_capacity_up);
+    s.weights.bandwidth = unit_setting(settings.weights.bandwidth);
+    s.weights.availability = unit_setting(settings.weights.availability);
+    s.weights.duties = unit_setting(settings.weights.duties);
+    s.cap_share = unit_setting(settings.cap_share);
 }
 
 }  // namespace coop::group

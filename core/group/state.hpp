@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/group/event.hpp"
+#include "core/ledger/effort.hpp"
 
 namespace coop::group {
 
@@ -50,6 +51,60 @@ struct InviteUse {
     std::vector<std::string> joiners;  // public keys in hex, in canonical order
 };
 
+// The ledger's group settings (core/ledger/effort.hpp), changed only by a
+// vote (set_ledger_settings).
+struct LedgerSettings {
+    std::uint32_t window_days = 30;
+    // 32 KiB/s (256 kbit/s) is below the upload of almost any link, so no
+    // honest member is held to more than it has; yet it keeps a member who
+    // declares a trickle from turning a few bytes into full effort.
+    std::uint64_t floor_capacity = 32 * 1024;  // bytes/s
+    coop::ledger::EffortWeights weights;       // 0.6 / 0.4 / 0
+    double cap_share = 0.25;
+};
+
+inline constexpr std::uint32_t max_window_days = 3650;
+
+// One member's effort and what it was computed from.
+struct MemberLedger {
+    coop::ledger::MemberInput input;
+    coop::ledger::MemberEffort effort;
+};
+
+// Effort per member, from the ledger_record, capacity and ledger_proof
+// events (body.hpp):
+// - A transfer counts once, by proposal id, however many members or groups
+//   post it; only if both parties were members when it was posted.
+// - Offenders: the keys a posted proof names, and the authors of two
+//   records with one seq among all records posted here (the fork proof is
+//   the two records with the smallest ids). They score 0, and their
+//   transfers count for nobody.
+// - Declared capacity: a member's latest capacity event in canonical order.
+// - The window is window_days long and ends at the time of the newest
+//   ledger_record event that carries a counted transfer (recorded or
+//   already recorded), plus 1 ms so that instant is in it: the events'
+//   clocks, never the reader's, so every member computes the same. Those
+//   times are bounded by the log (max_future_ms). With no transfer the
+//   window is empty: everyone scores 0 with equal shares.
+// - Observed capacity: the most a member gave (the rises of its signed
+//   totals, core/ledger/gifts.hpp) in any one clock hour (floor(time_ms /
+//   3,600,000) of the transfer) of the window, divided by 3600.
+// - Available seconds: 3600 for each clock hour of the window in which it
+//   gave anything in some transfer, so each is attested by the
+//   counterparty's signature (core/ledger/activity.hpp).
+// - compute_effort (core/ledger/effort.hpp) for the current members, in key
+//   order; its fractions are written rounded to 6 decimals (and credited to
+//   whole bytes) so the JSON is the same wherever it is computed.
+struct LedgerState {
+    LedgerSettings settings;
+    std::map<std::string, std::uint64_t> capacities;         // member -> declared bytes/s
+    std::map<std::string, std::set<std::string>> offenders;  // key -> ids of the proofs naming it
+    std::uint64_t transfers = 0;                             // counted, each once
+    std::int64_t window_start_ms = 0;
+    std::int64_t window_end_ms = 0;  // exclusive
+    std::map<std::string, MemberLedger> effort;  // by member
+};
+
 struct GroupState {
     Id group{};
     std::string name;
@@ -66,6 +121,7 @@ struct GroupState {
     std::map<std::string, std::uint64_t> ignored;  // reason -> events the fold ignored for it
     std::map<std::string, InviteUse> invites_used;  // by invite id
     std::uint64_t events = 0;                       // events folded
+    LedgerState ledger;
 
     bool is_member(const PublicKey& key) const { return members.count(hex(key)) != 0; }
     nlohmann::json to_json() const;
@@ -74,5 +130,12 @@ struct GroupState {
 // Where a passed removal vote takes effect (issue 7): the member stops being
 // one, their later events are ignored, and they cannot join again.
 void remove_member(GroupState& state, const PublicKey& member, const std::string& reason);
+
+// Where a passed vote on the ledger's settings takes effect (issue 7). It
+// clamps window_days to 1..max_window_days, the floor to max_capacity_up,
+// and weights and cap_share to 0..1 (NaN to 0), and rounds those to 6
+// decimals, as the JSON writes them. Effort is computed after the last
+// event, so it follows the settings the log ends with.
+void set_ledger_settings(GroupState& state, const LedgerSettings& settings);
 
 }  // namespace coop::group

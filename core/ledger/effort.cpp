@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/ledger/gifts.hpp"
+
 namespace coop::ledger {
 namespace {
 
@@ -18,45 +20,15 @@ double clamp_setting(double value, double high) {
     return std::min(value, high);
 }
 
-using Pair = std::pair<PublicKey, PublicKey>;  // lower key first
-
 // Bytes each member gave each other member in the window: given[m][c].
 using Given = std::map<PublicKey, std::map<PublicKey, std::uint64_t>>;
 
 Given given_in_window(const EffortInput& in) {
-    std::map<Pair, std::vector<const Transfer*>> by_pair;
-    for (const auto& t : in.transfers) {
-        const PublicKey& a = t.proposer();
-        const PublicKey& b = t.countersigner();
-        if (!in.members.count(a) || !in.members.count(b)) continue;
-        if (in.offenders.count(a) || in.offenders.count(b)) continue;
-        by_pair[a < b ? Pair{a, b} : Pair{b, a}].push_back(&t);
-    }
+    std::set<PublicKey> members;
+    for (const auto& [key, member] : in.members) members.insert(members.end(), key);
     Given given;
-    for (auto& [pair, transfers] : by_pair) {
-        std::sort(transfers.begin(), transfers.end(), [](const Transfer* x, const Transfer* y) {
-            if (x->time_ms() != y->time_ms()) return x->time_ms() < y->time_ms();
-            return x->proposal().id() < y->proposal().id();
-        });
-        const auto& [low, high] = pair;
-        std::uint64_t low_highest = 0;  // the highest total low has signed giving high so far
-        std::uint64_t high_highest = 0;
-        std::uint64_t low_gave = 0;
-        std::uint64_t high_gave = 0;
-        for (const Transfer* t : transfers) {
-            if (t->time_ms() >= in.window_end_ms) break;
-            const std::uint64_t low_total = t->gave(low, high);
-            const std::uint64_t high_total = t->gave(high, low);
-            if (t->time_ms() >= in.window_start_ms) {
-                if (low_total > low_highest) low_gave = saturating_add(low_gave, low_total - low_highest);
-                if (high_total > high_highest) high_gave = saturating_add(high_gave, high_total - high_highest);
-            }
-            low_highest = std::max(low_highest, low_total);
-            high_highest = std::max(high_highest, high_total);
-        }
-        given[low][high] = low_gave;
-        given[high][low] = high_gave;
-    }
+    for (const Gift& g : gifts_in_window(in.transfers, members, in.offenders, in.window_start_ms, in.window_end_ms))
+        given[g.from][g.to] = saturating_add(given[g.from][g.to], g.bytes);
     return given;
 }
 

@@ -8,7 +8,7 @@
 // window is the sum of the rises of the cumulative total it signed, each
 // measured from the highest total of that pair signed before it (before the
 // window too): the first record of a pair counts its totals whole, and an
-// old record replayed counts nothing.
+// old record replayed counts nothing (gifts.hpp).
 //
 //   W            = window seconds
 //   capacity_m   = max(declared_m, observed_m, floor)                 bytes/s
