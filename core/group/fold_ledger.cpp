@@ -107,8 +107,9 @@ void LedgerFold::finish(GroupState& state) const {
     std::set<PublicKey> members;
     for (const auto& [key, member] : state.members)
         if (auto k = from_hex<32>(key)) members.insert(*k);
-    const auto activity = coop::ledger::hourly_activity(
-        coop::ledger::gifts_in_window(in.transfers, members, offenders, in.window_start_ms, in.window_end_ms));
+    const auto gifts =
+        coop::ledger::gifts_in_window(in.transfers, members, offenders, in.window_start_ms, in.window_end_ms);
+    const auto activity = coop::ledger::hourly_activity(gifts);
     for (const PublicKey& key : members) {
         MemberInput& input = in.members[key];
         if (auto declared = ledger.capacities.find(hex(key)); declared != ledger.capacities.end())
@@ -120,7 +121,7 @@ void LedgerFold::finish(GroupState& state) const {
     }
 
     ledger.effort.clear();
-    for (const MemberEffort& effort : coop::ledger::compute_effort(in)) {
+    for (const MemberEffort& effort : coop::ledger::compute_effort(in, gifts)) {
         const std::string key = hex(effort.member);
         ledger.effort[key] = MemberLedger{in.members[effort.member], effort};
     }

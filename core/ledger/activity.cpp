@@ -1,7 +1,6 @@
 #include "core/ledger/activity.hpp"
 
 #include <algorithm>
-#include <limits>
 
 namespace coop::ledger {
 
@@ -13,12 +12,11 @@ std::int64_t hour_of(std::int64_t time_ms) {
 }
 
 std::map<PublicKey, Activity> hourly_activity(const std::vector<Gift>& gifts) {
-    constexpr std::uint64_t max_u64 = std::numeric_limits<std::uint64_t>::max();
     std::map<PublicKey, std::map<std::int64_t, std::uint64_t>> given_per_hour;
     for (const Gift& g : gifts) {
         if (g.bytes == 0) continue;
         std::uint64_t& sum = given_per_hour[g.from][hour_of(g.time_ms)];
-        sum = g.bytes > max_u64 - sum ? max_u64 : sum + g.bytes;
+        sum = saturating_add(sum, g.bytes);
     }
     std::map<PublicKey, Activity> out;
     for (const auto& [member, hours] : given_per_hour) {

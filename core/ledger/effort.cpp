@@ -2,17 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <utility>
 
 #include "core/ledger/gifts.hpp"
 
 namespace coop::ledger {
 namespace {
-
-constexpr std::uint64_t max_u64 = std::numeric_limits<std::uint64_t>::max();
-
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > max_u64 - a ? max_u64 : a + b; }
 
 // NaN and negatives are 0; past `high` is `high`.
 double clamp_setting(double value, double high) {
@@ -23,18 +18,21 @@ double clamp_setting(double value, double high) {
 // Bytes each member gave each other member in the window: given[m][c].
 using Given = std::map<PublicKey, std::map<PublicKey, std::uint64_t>>;
 
-Given given_in_window(const EffortInput& in) {
-    std::set<PublicKey> members;
-    for (const auto& [key, member] : in.members) members.insert(members.end(), key);
+Given sum_by_pair(const std::vector<Gift>& gifts) {
     Given given;
-    for (const Gift& g : gifts_in_window(in.transfers, members, in.offenders, in.window_start_ms, in.window_end_ms))
-        given[g.from][g.to] = saturating_add(given[g.from][g.to], g.bytes);
+    for (const Gift& g : gifts) given[g.from][g.to] = saturating_add(given[g.from][g.to], g.bytes);
     return given;
 }
 
 }  // namespace
 
 std::vector<MemberEffort> compute_effort(const EffortInput& in) {
+    std::set<PublicKey> members;
+    for (const auto& [key, member] : in.members) members.insert(members.end(), key);
+    return compute_effort(in, gifts_in_window(in.transfers, members, in.offenders, in.window_start_ms, in.window_end_ms));
+}
+
+std::vector<MemberEffort> compute_effort(const EffortInput& in, const std::vector<Gift>& gifts) {
     const double window_seconds =
         in.window_end_ms > in.window_start_ms
             ? (static_cast<double>(in.window_end_ms) - static_cast<double>(in.window_start_ms)) / 1000.0
@@ -43,7 +41,7 @@ std::vector<MemberEffort> compute_effort(const EffortInput& in) {
     const double w_bandwidth = clamp_setting(in.weights.bandwidth, 1.0);
     const double w_availability = clamp_setting(in.weights.availability, 1.0);
     const double w_duties = clamp_setting(in.weights.duties, 1.0);
-    const Given given = window_seconds > 0 ? given_in_window(in) : Given{};
+    const Given given = window_seconds > 0 ? sum_by_pair(gifts) : Given{};
 
     std::vector<MemberEffort> out;
     out.reserve(in.members.size());

@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "core/ledger/agreement.hpp"
+#include "core/ledger/gifts.hpp"
 #include "core/ledger/record.hpp"
 
 namespace coop::ledger {
@@ -102,5 +103,8 @@ struct MemberEffort {
 // One entry per member, ascending by key. An empty or reversed window gives
 // every member zero effort and equal shares.
 std::vector<MemberEffort> compute_effort(const EffortInput& input);
+// The same, given gifts_in_window of the input's transfers, members,
+// offenders and window (for a caller that needs them anyway).
+std::vector<MemberEffort> compute_effort(const EffortInput& input, const std::vector<Gift>& gifts);
 
 }  // namespace coop::ledger

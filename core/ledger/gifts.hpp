@@ -17,6 +17,10 @@
 
 namespace coop::ledger {
 
+// Sums of gifts stop at the largest count rather than wrap: totals come
+// from peers' records.
+inline std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
+
 struct Gift {
     PublicKey from{};
     PublicKey to{};

@@ -15,9 +15,10 @@ std::string typed(std::uint8_t type, const std::string& body) {
     return m + body;
 }
 
-Counts mirrored_totals(const Transfer& t, const PublicKey& us) {
-    const PublicKey& them = t.proposer() == us ? t.countersigner() : t.proposer();
-    return {t.gave(us, them), t.gave(them, us)};
+// Our side of a pair's totals: what we gave, what we got.
+Counts our_totals(const Transfer& t, const PublicKey& us) {
+    const LastAgreed ours = t.last_agreed(us);
+    return {ours.we_gave, ours.we_got};
 }
 
 }  // namespace
@@ -51,9 +52,13 @@ void LedgerBook::completed(Peer& peer, const Transfer& transfer) {
     const PublicKey& us = identity_.public_key();
     if (!transfers_.emplace(transfer.proposal().id(), transfer).second) return;
     ++peer.transfers;
-    const Counts agreed = mirrored_totals(transfer, us);
-    if (!peer.last || agreed.gave + agreed.got >= mirrored_totals(*peer.last, us).gave + mirrored_totals(*peer.last, us).got)
+    const Counts agreed = our_totals(transfer, us);
+    if (!peer.last) {
         peer.last = transfer;
+    } else {
+        const Counts last = our_totals(*peer.last, us);
+        if (agreed.gave + agreed.got >= last.gave + last.got) peer.last = transfer;
+    }
     // What both signed is the floor of what we count from now on.
     peer.counted.gave = std::max(peer.counted.gave, agreed.gave);
     peer.counted.got = std::max(peer.counted.got, agreed.got);
@@ -86,7 +91,7 @@ std::vector<LedgerBook::Outgoing> LedgerBook::due(std::int64_t now_ms) {
             ++counters_.unanswered;  // stays on our chain, counting nothing
             peer.pending.reset();
         }
-        const Counts base = peer.last ? mirrored_totals(*peer.last, us) : Counts{};
+        const Counts base = peer.last ? our_totals(*peer.last, us) : Counts{};
         const std::uint64_t moved = (peer.counted.gave - base.gave) + (peer.counted.got - base.got);
         if (moved == 0) continue;
         if (!peer.settle && moved < options_.propose_every_bytes &&

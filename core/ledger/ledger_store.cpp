@@ -128,12 +128,7 @@ std::vector<Record> LedgerStore::own_records() {
     return out;
 }
 
-bool LedgerStore::save_foreign(const Record& record) {
-    SQLite::Transaction tx(db_);
-    const bool added = insert_foreign(record);
-    tx.commit();
-    return added;
-}
+bool LedgerStore::save_foreign(const Record& record) { return save_foreign_all({record}) == 1; }
 
 std::size_t LedgerStore::save_foreign_all(const std::vector<Record>& records) {
     SQLite::Transaction tx(db_);

@@ -5,11 +5,11 @@
 #include <libtorrent/torrent_status.hpp>
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <map>
 #include <string>
 
 #include "core/agent/engine/first_copy_policy.hpp"
+#include "core/group/binary.hpp"
 
 namespace coop::agent {
 
@@ -18,15 +18,8 @@ namespace {
 // Fast extension (BEP 6): its bit in the handshake and its message ids.
 constexpr int fast_extension_byte = 7;
 constexpr char fast_extension_bit = 0x04;
-constexpr char msg_suggest_piece = 0x0d;
-constexpr char msg_reject_request = 0x10;
-
-void put_u32(char* out, std::uint32_t v) {
-    out[0] = static_cast<char>(v >> 24);
-    out[1] = static_cast<char>(v >> 16);
-    out[2] = static_cast<char>(v >> 8);
-    out[3] = static_cast<char>(v);
-}
+constexpr std::uint8_t msg_suggest_piece = 0x0d;
+constexpr std::uint8_t msg_reject_request = 0x10;
 
 // What the torrent's plugin and its peers' plugins share; all of it is
 // touched on the network thread only.
@@ -158,22 +151,24 @@ private:
     // Raw messages through the connection's send buffer, which libtorrent
     // encrypts as it sends when the connection negotiated encryption.
     void send_suggest(int piece) {
-        std::array<char, 9> msg{};
-        put_u32(msg.data(), 5);
-        msg[4] = msg_suggest_piece;
-        put_u32(msg.data() + 5, static_cast<std::uint32_t>(piece));
+        std::string msg;
+        coop::group::Writer w(msg);
+        w.u32(5);
+        w.u8(msg_suggest_piece);
+        w.u32(static_cast<std::uint32_t>(piece));
         if (pc_.should_log(lt::peer_log_alert::outgoing_message))
             log("SUGGEST", "piece: " + std::to_string(piece) + " (first copy)");
         pc_.send_buffer(msg.data(), static_cast<int>(msg.size()));
     }
 
     void send_reject(const lt::peer_request& r) {
-        std::array<char, 17> msg{};
-        put_u32(msg.data(), 13);
-        msg[4] = msg_reject_request;
-        put_u32(msg.data() + 5, static_cast<std::uint32_t>(static_cast<int>(r.piece)));
-        put_u32(msg.data() + 9, static_cast<std::uint32_t>(r.start));
-        put_u32(msg.data() + 13, static_cast<std::uint32_t>(r.length));
+        std::string msg;
+        coop::group::Writer w(msg);
+        w.u32(13);
+        w.u8(msg_reject_request);
+        w.u32(static_cast<std::uint32_t>(static_cast<int>(r.piece)));
+        w.u32(static_cast<std::uint32_t>(r.start));
+        w.u32(static_cast<std::uint32_t>(r.length));
         if (pc_.should_log(lt::peer_log_alert::outgoing_message))
             log("REJECT_PIECE", fmt::format("piece: {} s: {:x} l: {:x} (first copy)", static_cast<int>(r.piece), r.start, r.length));
         pc_.send_buffer(msg.data(), static_cast<int>(msg.size()));
