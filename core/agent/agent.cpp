@@ -17,6 +17,7 @@
 
 #include "core/agent/engine/engine.hpp"
 #include "core/agent/groups.hpp"
+#include "core/agent/ledger.hpp"
 #include "core/agent/overlay_node.hpp"
 #include "core/agent/rpc_server.hpp"
 #include "core/agent/streams.hpp"
@@ -155,9 +156,14 @@ int run_agent(const Home& home, const RunOptions& options) {
         return fail(std::string("cannot read or make the identity: ") + e.what());
     }
 
+    config.ledger_identity = identity;
+
     boost::asio::io_context io;
     Transfers transfers(io, *store, home);
-    Engine engine(io, config, transfers.engine_events());
+    Ledger ledger(io, *store, identity);
+    EngineEvents engine_events = transfers.engine_events();
+    ledger.hook(engine_events);
+    Engine engine(io, config, std::move(engine_events));
     transfers.attach(engine);
     RpcServer server(io, home.socket());
     transfers.register_methods(server);
@@ -184,6 +190,7 @@ int run_agent(const Home& home, const RunOptions& options) {
     overlay.set_handler(&groups);
     groups.register_methods(server);
     transfers.set_catalog([&](const std::string& prefix) { return groups.catalog_magnet(prefix); });
+    ledger.register_methods(server);
 
     bool stopping = false;
     int exit_code = 0;
@@ -191,6 +198,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         if (std::exchange(stopping, true)) return;
         spdlog::info("shutting down: {}", why);
         server.close();
+        ledger.close();
         groups.close();
         overlay.close();
         streams.close();
@@ -220,7 +228,8 @@ int run_agent(const Home& home, const RunOptions& options) {
                      {"refused_connections", server.refused()},
                      {"ffmpeg", media::ffmpeg_version()},
                      {"overlay", groups.overlay_status()},
-                     {"sync", groups.sync_status()}});
+                     {"sync", groups.sync_status()},
+                     {"ledger", ledger.status()}});
     });
     server.handle("agent.stop", [&](const std::shared_ptr<Call>& call) {
         call->reply(nlohmann::json::object());
@@ -246,6 +255,7 @@ int run_agent(const Home& home, const RunOptions& options) {
             // Kept from now on: the addresses in invites stay valid across restarts.
             if (settings.overlay_port == 0) settings.overlay_port = overlay.endpoint().port;
             groups.start();
+            ledger.attach(engine, groups);
         } catch (const std::exception& e) {
             exit_code = fail(e.what());
             stopping = true;

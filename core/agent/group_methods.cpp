@@ -21,7 +21,8 @@ constexpr std::size_t max_follows = 64;
 // An answer is one line the client reads whole (at most 1 MiB).
 constexpr std::size_t max_answer_bytes = 768 * 1024;
 
-const Kind known_kinds[] = {Kind::genesis, Kind::join, Kind::leave, Kind::post, Kind::share, Kind::retract, Kind::remove};
+const Kind known_kinds[] = {Kind::genesis, Kind::join,   Kind::leave,         Kind::post,     Kind::share,
+                            Kind::retract, Kind::remove, Kind::ledger_record, Kind::capacity, Kind::ledger_proof};
 
 std::set<Kind> kinds_param(const json& params) {
     std::set<Kind> out;

@@ -36,6 +36,7 @@
 #include "core/group/state.hpp"
 #include "core/group/sync_engine.hpp"
 #include "core/identity.hpp"
+#include "core/ledger/agreement.hpp"
 #include "core/store/store.hpp"
 
 namespace coop::agent {
@@ -79,6 +80,25 @@ public:
     // any group we hold) whose id starts with `prefix` (lower-case hex);
     // nullopt if none. Throws RpcFailure(ambiguous) if several match.
     std::optional<std::string> catalog_magnet(const std::string& prefix);
+
+    // --- group_ledger.cpp: the ledger's use of the groups (ledger.hpp) ---
+    // Posts a countersigned transfer into every group where both of its
+    // parties are members; the names of those groups.
+    std::vector<std::string> post_transfer(const coop::ledger::Transfer& transfer);
+    // Posts an event of ours (capacity, ledger_proof) into every group we
+    // are a member of; their names.
+    std::vector<std::string> post_to_member_groups(group::Kind kind, const std::string& body);
+    // The groups we are a member of (the one G names, if given: RpcFailure
+    // as for other group commands otherwise), with their folded state.
+    struct MemberGroup {
+        group::Id id{};
+        std::string name;
+        const group::GroupState* state = nullptr;  // valid until the next change of the groups
+    };
+    std::vector<MemberGroup> member_groups(const std::string& given = "");
+    // Where each member of a group of ours was last reached over the
+    // overlay (addresses only, no port), by key.
+    std::map<Identity::PublicKey, std::string> member_hosts() const;
 
     // For agent.status.
     nlohmann::json overlay_status() const;

@@ -25,6 +25,7 @@
 #include <stdexcept>
 
 #include "core/agent/engine/first_copy_plugin.hpp"
+#include "core/agent/engine/ledger_wire.hpp"
 #include "core/agent/engine/lt_convert.hpp"
 #include "core/agent/engine/stream_pieces.hpp"
 #include "core/group/hex.hpp"
@@ -56,6 +57,13 @@ int tick_ms(bool fast) { return fast ? fast_tick_ms : idle_tick_ms; }
 // seed: only for benchmarks (bench/lab), to compare a build with itself.
 bool first_copy_enabled() {
     const char* v = std::getenv("COOP_SEED_FIRST_COPY");
+    return !(v && std::string(v) == "off");
+}
+
+// COOP_LEDGER=off leaves the ledger's extension off: only for benchmarks
+// (bench/ledger), to measure what record-keeping costs.
+bool ledger_enabled_by_environment() {
+    const char* v = std::getenv("COOP_LEDGER");
     return !(v && std::string(v) == "off");
 }
 
@@ -216,6 +224,9 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     std::set<std::string> external_addresses;  // ours, as DHT nodes see it
 
     std::unique_ptr<StreamPieces> pieces;  // what streams read, and what that makes the torrent fetch
+    std::shared_ptr<LedgerWire> ledger_wire;  // none when the ledger is off
+    std::map<std::string, int> upload_priorities;  // address -> level
+    std::map<int, lt::peer_class_t> priority_classes;
     bool fast_tick = false;                // libtorrent ticks at fast_tick_ms
     bool first_copy = first_copy_enabled();
     std::chrono::steady_clock::time_point last_read;
@@ -242,14 +253,10 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
         sp.disk_io_constructor = lt::posix_disk_io_constructor;
         session = std::make_unique<lt::session>(std::move(sp));
         pieces = std::make_unique<StreamPieces>(*session, local_network(config));
-        if (config.upload_limit > 0 || config.download_limit > 0) {
-            // Loopback and LAN peers sit in libtorrent's unlimited "local"
-            // class; put every address in the global class so limits hold.
-            lt::ip_filter f;
-            const std::uint32_t global = 1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id);
-            f.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), global);
-            f.add_rule(lt::make_address("::"), lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global);
-            session->set_peer_class_filter(f);
+        apply_class_filter();
+        if (config.ledger_identity && ledger_enabled_by_environment()) {
+            ledger_wire = std::make_shared<LedgerWire>(*config.ledger_identity, ledger_wire_events());
+            session->add_extension(ledger_wire);
         }
         for (const auto& peer : config.peers) session->add_dht_node({peer.address, peer.port});
         std::weak_ptr<Impl> weak = shared_from_this();
@@ -271,6 +278,75 @@ struct Engine::Impl : std::enable_shared_from_this<Engine::Impl> {
     }
 
     bool limited() const { return config.upload_limit > 0 || config.download_limit > 0; }
+
+    // Peer classes by address. Loopback and LAN peers sit in libtorrent's
+    // unlimited "local" class; while a limit is set every address goes in
+    // the global class so limits hold, and those with an upload priority in
+    // their level's class too.
+    void apply_class_filter() {
+        if (!limited()) return;
+        const std::uint32_t global = 1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id);
+        lt::ip_filter f;
+        f.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), global);
+        f.add_rule(lt::make_address("::"), lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global);
+        for (const auto& [address, level] : upload_priorities) {
+            boost::system::error_code ec;
+            const auto a = lt::make_address(address, ec);
+            if (ec) continue;
+            f.add_rule(a, a, global | (1u << static_cast<std::uint32_t>(priority_class(level))));
+        }
+        session->set_peer_class_filter(f);
+    }
+
+    // One class per level, made when first needed.
+    lt::peer_class_t priority_class(int level) {
+        if (auto it = priority_classes.find(level); it != priority_classes.end()) return it->second;
+        const lt::peer_class_t c = session->create_peer_class(("coop upload priority " + std::to_string(level)).c_str());
+        lt::peer_class_info info = session->get_peer_class(c);
+        info.upload_priority = level;
+        info.download_priority = 1;
+        session->set_peer_class(c, info);
+        priority_classes.emplace(level, c);
+        return c;
+    }
+
+    // The extension's events come on libtorrent's thread: on to the loop.
+    LedgerWireEvents ledger_wire_events() {
+        std::weak_ptr<Impl> weak = shared_from_this();
+        auto on_loop = [weak, &io = io](auto handler) {
+            return [weak, &io, handler](auto... args) {
+                boost::asio::post(io, [weak, handler, args...]() mutable {
+                    if (auto self = weak.lock()) handler(*self, std::move(args)...);
+                });
+            };
+        };
+        using Key = Identity::PublicKey;
+        LedgerWireEvents e;
+        e.bound = on_loop([](Impl& self, Key peer, std::string address) {
+            if (self.events.ledger_bound) self.events.ledger_bound(peer, address);
+        });
+        e.counted = on_loop([](Impl& self, Key peer, std::uint64_t gave, std::uint64_t got) {
+            if (self.events.ledger_counted) self.events.ledger_counted(peer, gave, got);
+        });
+        e.received = on_loop([](Impl& self, Key peer, std::string message) {
+            if (self.events.ledger_received) self.events.ledger_received(peer, std::move(message));
+        });
+        e.closing = on_loop([](Impl& self, Key peer) {
+            if (self.events.ledger_closing) self.events.ledger_closing(peer);
+        });
+        e.bad = on_loop([](Impl& self, Key peer, std::string problem) {
+            if (self.events.ledger_bad) self.events.ledger_bad(peer, problem);
+        });
+        return e;
+    }
+
+    // On libtorrent's thread, where the extension lives.
+    void on_network_thread(std::function<void(LedgerWire&)> f) {
+        if (!session || !ledger_wire) return;
+        boost::asio::post(session->get_context(), [wire = std::weak_ptr<LedgerWire>(ledger_wire), f = std::move(f)] {
+            if (auto w = wire.lock()) f(*w);
+        });
+    }
 
     // Downloading, or read by a stream lately.
     bool busy() const {
@@ -790,6 +866,27 @@ void Engine::lookup_topic(const std::string& topic_hex, std::function<void(std::
                         std::chrono::steady_clock::now() + topic_lookup_limit, i.stats_posted + 1};
     i.lookups.emplace(i.next_lookup++, std::move(lookup));
     i.session->dht_get_peers(key);
+}
+
+bool Engine::ledger_enabled() const { return impl_->ledger_wire != nullptr; }
+
+void Engine::send_ledger(const Identity::PublicKey& peer, std::string message) {
+    impl_->on_network_thread([peer, message = std::move(message)](LedgerWire& wire) {
+        if (!wire.send(peer, message)) spdlog::debug("ledger: no connection to send on");
+    });
+}
+
+void Engine::release_ledger(const Identity::PublicKey& peer) {
+    impl_->on_network_thread([peer](LedgerWire& wire) { wire.release(peer); });
+}
+
+void Engine::set_upload_priorities(const std::map<std::string, int>& levels) {
+    std::map<std::string, int> clamped;
+    for (const auto& [address, level] : levels)
+        if (level > 1) clamped[address] = std::min(level, 255);
+    if (clamped == impl_->upload_priorities) return;
+    impl_->upload_priorities = std::move(clamped);
+    if (impl_->session) impl_->apply_class_filter();
 }
 
 void Engine::checkpoint() { impl_->checkpoint(); }

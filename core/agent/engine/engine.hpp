@@ -8,12 +8,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/endpoint.hpp"
+#include "core/identity.hpp"
 
 namespace coop::agent {
 
@@ -24,6 +26,10 @@ struct EngineConfig {
     std::int64_t upload_limit = 0;    // bytes/s, 0 = unlimited
     std::int64_t download_limit = 0;  // bytes/s, 0 = unlimited
     std::string session_state;        // saved DHT state, may be empty
+    // The agent's identity, for the ledger's BitTorrent extension
+    // (ledger_wire.hpp); none leaves the extension off. So does
+    // COOP_LEDGER=off, for benchmarks only (bench/ledger).
+    std::optional<Identity> ledger_identity;
 };
 
 // What identifies a torrent, known from a magnet or once metadata is there.
@@ -97,6 +103,18 @@ struct EngineEvents {
     std::function<void(const std::string& id)> finished;
     // A disk error stopped the torrent; `no_space` when the disk is full.
     std::function<void(const std::string& id, const std::string& message, bool no_space)> failed;
+
+    // The ledger's extension: a peer proved its key on a connection from
+    // `address`; payload bytes moved with it since the last report; a
+    // ledger message from it; a connection with it closes once the ledger
+    // has settled (release_ledger) or in 10 s; a message that broke the
+    // extension's rules.
+    using Key = Identity::PublicKey;
+    std::function<void(const Key& peer, const std::string& address)> ledger_bound;
+    std::function<void(const Key& peer, std::uint64_t gave, std::uint64_t got)> ledger_counted;
+    std::function<void(const Key& peer, std::string message)> ledger_received;
+    std::function<void(const Key& peer)> ledger_closing;
+    std::function<void(const Key& peer, const std::string& problem)> ledger_bad;
 };
 
 class Engine {
@@ -172,6 +190,20 @@ public:
     // never from inside these calls.
     void lookup_topic(const std::string& topic_hex, std::function<void(std::vector<Endpoint>)> found,
                       std::function<void()> done = {});
+
+    // The ledger's extension. Whether it is on; sends a ledger message on a
+    // connection bound to `peer` (dropped when there is none: the ledger
+    // proposes again later); lets the connections held for it close.
+    bool ledger_enabled() const;
+    void send_ledger(const Identity::PublicKey& peer, std::string message);
+    void release_ledger(const Identity::PublicKey& peer);
+    // Upload priority by the peer's address: those listed get their level
+    // (2..255), everyone else 1, so under an upload limit they get that
+    // many times the bandwidth of a level-1 peer, and nobody gets none. It
+    // takes effect for connections made from now on (libtorrent assigns a
+    // connection's peer classes when it opens), and only while an upload
+    // limit is set: without one nobody waits for upload.
+    void set_upload_priorities(const std::map<std::string, int>& levels);
 
     // Saves resume data of every torrent that changed (a checkpoint).
     void checkpoint();

@@ -1,0 +1,302 @@
+#include "core/agent/ledger.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/group/body.hpp"
+#include "core/group/hex.hpp"
+
+namespace coop::agent {
+
+namespace {
+
+using coop::ledger::Record;
+using coop::ledger::Transfer;
+using json = nlohmann::json;
+
+constexpr auto tick_interval = std::chrono::seconds(1);
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string short_key(const Identity::PublicKey& key) { return group::hex(key).substr(0, 12); }
+
+json record_json(const Record& r, bool countersigned) {
+    return {{"seq", r.seq},
+            {"id", group::hex(r.id())},
+            {"kind", r.is_proposal() ? "proposal" : "agreement"},
+            {"counterparty", group::hex(r.counterparty)},
+            {"link_seq", r.link_seq},
+            {"link", group::hex(r.link)},
+            {"time_ms", r.time_ms},
+            {"gave", r.gave},
+            {"got", r.got},
+            {"countersigned", countersigned}};
+}
+
+json counters_json(const coop::ledger::BookCounters& c) {
+    return {{"proposed", c.proposed},
+            {"agreed", c.agreed},
+            {"countersigned", c.countersigned},
+            {"refused_by_us", c.refused_by_us},
+            {"refused_by_them", c.refused_by_them},
+            {"unanswered", c.unanswered},
+            {"bad_messages", c.bad_messages},
+            {"refusals", c.refusals}};
+}
+
+}  // namespace
+
+int Ledger::priority_level(double score) {
+    if (!(score > 0)) return 1;
+    return 1 + static_cast<int>(std::lround(std::min(score, 1.0) * max_extra_priority));
+}
+
+Ledger::Ledger(boost::asio::io_context& io, Store& store, const Identity& identity)
+    : io_(io),
+      store_(store),
+      identity_(identity),
+      records_(store.database()),
+      book_(identity_, records_),
+      clock_(io) {
+    if (auto saved = store_.get("ledger.hosts")) {
+        const auto j = json::parse(*saved, nullptr, false);
+        if (j.is_object())
+            for (const auto& [key, address] : j.items())
+                if (auto k = group::from_hex<32>(key); k && address.is_string() && hosts_.size() < max_hosts)
+                    hosts_[*k] = address.get<std::string>();
+    }
+}
+
+void Ledger::hook(EngineEvents& events) {
+    events.ledger_bound = [this](const Key& peer, const std::string& address) { bound(peer, address); };
+    events.ledger_counted = [this](const Key& peer, std::uint64_t gave, std::uint64_t got) { counted(peer, gave, got); };
+    events.ledger_received = [this](const Key& peer, std::string message) { received(peer, message); };
+    events.ledger_closing = [this](const Key& peer) { closing(peer); };
+    events.ledger_bad = [this](const Key& peer, const std::string& problem) {
+        ++wire_problems_;
+        spdlog::warn("ledger: peer {}: {}", short_key(peer), problem);
+    };
+}
+
+void Ledger::attach(Engine& engine, Groups& groups) {
+    engine_ = &engine;
+    groups_ = &groups;
+    schedule_tick();
+}
+
+void Ledger::close() {
+    closed_ = true;
+    clock_.cancel();
+}
+
+void Ledger::schedule_tick() {
+    if (closed_) return;
+    clock_.expires_after(tick_interval);
+    clock_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || closed_) return;
+        try {
+            tick();
+        } catch (const std::exception& e) {
+            spdlog::error("ledger: {}", e.what());
+        }
+        schedule_tick();
+    });
+}
+
+void Ledger::tick() {
+    send_due();
+    // A held connection goes once nothing is left to settle on it.
+    const auto now = Clock::now();
+    const auto peers = book_.peers();
+    for (auto it = settling_.begin(); it != settling_.end();) {
+        const auto p = std::find_if(peers.begin(), peers.end(), [&](const auto& l) { return l.peer == it->first; });
+        const bool pending = p != peers.end() && p->proposal_pending;
+        if (!pending || now - it->second > std::chrono::seconds(15)) {
+            if (engine_) engine_->release_ledger(it->first);
+            it = settling_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (now >= next_priorities_) {
+        next_priorities_ = now + priorities_every;
+        update_priorities();
+    }
+}
+
+void Ledger::bound(const Key& peer, const std::string& address) {
+    spdlog::debug("ledger: peer {} proved its key on a connection from {}", short_key(peer), address);
+    auto it = hosts_.find(peer);
+    if (it != hosts_.end() && it->second == address) return;
+    if (it == hosts_.end() && hosts_.size() >= max_hosts) hosts_.erase(hosts_.begin());
+    hosts_[peer] = address;
+    json j = json::object();
+    for (const auto& [key, a] : hosts_) j[group::hex(key)] = a;
+    store_.put("ledger.hosts", j.dump());
+    next_priorities_ = {};  // a new address may need its priority now
+}
+
+void Ledger::counted(const Key& peer, std::uint64_t gave, std::uint64_t got) {
+    book_.counted(peer, gave, got, now_ms());
+}
+
+void Ledger::received(const Key& peer, const std::string& message) {
+    const auto answer = book_.on_message(peer, message, now_ms());
+    if (!answer.problem.empty()) {
+        ++refused_;
+        spdlog::warn("ledger: peer {}: {}", short_key(peer), answer.problem);
+    }
+    if (answer.reply && engine_) engine_->send_ledger(peer, *answer.reply);
+    if (answer.completed) completed(*answer.completed);
+}
+
+void Ledger::closing(const Key& peer) {
+    book_.settle(peer);
+    settling_.emplace(peer, Clock::now());
+    send_due();
+}
+
+void Ledger::send_due() {
+    if (!engine_) return;
+    for (auto& out : book_.due(now_ms())) {
+        spdlog::debug("ledger: proposing a record to {}", short_key(out.peer));
+        engine_->send_ledger(out.peer, std::move(out.message));
+    }
+}
+
+void Ledger::completed(const Transfer& transfer) {
+    const Key& us = identity_.public_key();
+    const Key& other = transfer.proposer() == us ? transfer.countersigner() : transfer.proposer();
+    const auto ours = transfer.last_agreed(us);
+    spdlog::info("ledger: agreed with {}: we gave {} bytes and got {} in all", short_key(other), ours.we_gave,
+                 ours.we_got);
+    // The proposer posts it; the countersigner too, in case the proposer
+    // is offline or shares other groups. Each group counts it once.
+    const auto posted = groups_->post_transfer(transfer);
+    posted_ += posted.size();
+    next_priorities_ = {};
+}
+
+void Ledger::update_priorities() {
+    if (!engine_ || !groups_) return;
+    // The best score a key has in any group we share with it.
+    std::map<std::string, double> scores;
+    for (const auto& g : groups_->member_groups())
+        for (const auto& [key, m] : g.state->ledger.effort)
+            scores[key] = std::max(scores[key], m.effort.score);
+    auto hosts = groups_->member_hosts();
+    for (const auto& [key, address] : hosts_) hosts[key] = address;  // a BitTorrent connection's address is surer
+    std::map<std::string, int> levels;
+    for (const auto& [key, address] : hosts) {
+        if (key == identity_.public_key()) continue;
+        const auto s = scores.find(group::hex(key));
+        if (s == scores.end()) continue;
+        const int level = priority_level(s->second);
+        if (level > 1) levels[address] = std::max(levels[address], level);
+    }
+    if (levels == priorities_) return;
+    priorities_ = levels;
+    for (const auto& [address, level] : levels) spdlog::info("ledger: upload priority {} for {}", level, address);
+    engine_->set_upload_priorities(levels);
+}
+
+json Ledger::status() const {
+    const auto& c = book_.counters();
+    return {{"enabled", engine_ && engine_->ledger_enabled()},
+            {"seq", book_.tip().seq},
+            {"counterparties", book_.peers().size()},
+            {"transfers", book_.transfers().size()},
+            {"proposed", c.proposed},
+            {"agreed", c.agreed},
+            {"countersigned", c.countersigned},
+            {"refused", refused_},
+            {"wire_problems", wire_problems_},
+            {"posted", posted_},
+            {"priorities", priorities_.size()}};
+}
+
+void Ledger::register_methods(RpcServer& server) {
+    server.handle("ledger.show", [this](const std::shared_ptr<Call>& call) { show(call); });
+    server.handle("ledger.effort", [this](const std::shared_ptr<Call>& call) { effort(call); });
+    server.handle("ledger.capacity", [this](const std::shared_ptr<Call>& call) { capacity(call); });
+}
+
+void Ledger::show(const std::shared_ptr<Call>& call) {
+    const auto& p = call->params();
+    std::int64_t limit = 20;
+    if (p.contains("limit")) {
+        if (!p["limit"].is_number_integer() || p["limit"].get<std::int64_t>() < 0)
+            throw RpcFailure(rpc::invalid_params, "'limit' must be a whole number of records, 0 for all");
+        limit = p["limit"].get<std::int64_t>();
+    }
+    std::set<coop::ledger::Id> paired;
+    for (const auto& t : book_.transfers()) paired.insert(t.proposal().id());
+    const auto own = records_.own_records();
+    json records = json::array();
+    for (auto it = own.rbegin(); it != own.rend() && (limit == 0 || static_cast<std::int64_t>(records.size()) < limit);
+         ++it)
+        records.push_back(record_json(*it, !it->is_proposal() || paired.count(it->id())));
+    json peers = json::array();
+    std::uint64_t total_gave = 0, total_got = 0;
+    for (const auto& l : book_.peers()) {
+        coop::ledger::LastAgreed agreed;
+        if (l.last) agreed = l.last->last_agreed(identity_.public_key());
+        total_gave += agreed.we_gave;
+        total_got += agreed.we_got;
+        peers.push_back({{"peer", group::hex(l.peer)},
+                         {"gave", l.counted.gave},
+                         {"got", l.counted.got},
+                         {"agreed_gave", agreed.we_gave},
+                         {"agreed_got", agreed.we_got},
+                         {"transfers", l.transfers},
+                         {"last_ms", l.last ? l.last->time_ms() : 0},
+                         {"pending", l.proposal_pending}});
+    }
+    const auto tip = book_.tip();
+    call->reply({{"key", group::hex(identity_.public_key())},
+                 {"seq", tip.seq},
+                 {"tip", group::hex(tip.id)},
+                 {"records", records},
+                 {"peers", peers},
+                 {"totals", {{"gave", total_gave}, {"got", total_got}}},
+                 {"counters", counters_json(book_.counters())}});
+}
+
+void Ledger::effort(const std::shared_ptr<Call>& call) {
+    const auto& p = call->params();
+    const std::string given = p.contains("group") && p["group"].is_string() ? p["group"].get<std::string>() : "";
+    json groups = json::array();
+    for (const auto& g : groups_->member_groups(given)) {
+        json state = g.state->to_json();
+        groups.push_back({{"group", group::hex(g.id)},
+                          {"name", g.name},
+                          {"members", state["members"]},
+                          {"ledger", state["ledger"]}});
+    }
+    call->reply({{"groups", groups}});
+}
+
+void Ledger::capacity(const std::shared_ptr<Call>& call) {
+    const auto& p = call->params();
+    json posted = json::array();
+    std::uint64_t up = 0;
+    if (auto saved = store_.get("ledger.capacity")) up = std::strtoull(saved->c_str(), nullptr, 10);
+    if (p.contains("up")) {
+        if (!p["up"].is_number_unsigned() || p["up"].get<std::uint64_t>() > group::max_capacity_up)
+            throw RpcFailure(rpc::bad_input, "'up' must be bytes per second, a whole number from 0 to " +
+                                                 std::to_string(group::max_capacity_up));
+        up = p["up"].get<std::uint64_t>();
+        store_.put("ledger.capacity", std::to_string(up));
+        for (auto& name : groups_->post_to_member_groups(group::Kind::capacity, group::to_body(group::CapacityBody{up})))
+            posted.push_back(name);
+    }
+    call->reply({{"up", up}, {"groups", posted}});
+}
+
+}  // namespace coop::agent

@@ -1,0 +1,93 @@
+#pragma once
+// The agent's ledger: the book of each counterparty (core/ledger/
+// ledger_book.hpp), fed by the engine's ledger extension with the payload
+// counted on connections and the messages that came on them; each
+// countersigned transfer posted into the groups both parties are members
+// of; upload priority from the effort those groups compute; and the
+// ledger.* RPC methods (core/rpc/protocol.hpp). Everything runs on the
+// agent's loop.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/agent/engine/engine.hpp"
+#include "core/agent/groups.hpp"
+#include "core/agent/rpc_server.hpp"
+#include "core/identity.hpp"
+#include "core/ledger/ledger_book.hpp"
+#include "core/ledger/ledger_store.hpp"
+#include "core/store/store.hpp"
+
+namespace coop::agent {
+
+class Ledger {
+public:
+    using Key = Identity::PublicKey;
+
+    Ledger(boost::asio::io_context& io, Store& store, const Identity& identity);
+    Ledger(const Ledger&) = delete;
+    Ledger& operator=(const Ledger&) = delete;
+
+    // Sets the engine's ledger events; call before the engine is made.
+    void hook(EngineEvents& events);
+    // The engine that sends our messages and the groups our transfers are
+    // posted into; starts the clock.
+    void attach(Engine& engine, Groups& groups);
+    void register_methods(RpcServer& server);
+    void close();
+
+    // For agent.status.
+    nlohmann::json status() const;
+
+    // Upload priority of a member by its effort score (0..1) in a group we
+    // share: 1 + round(score * max_extra_priority), so a member with no
+    // effort still gets level 1 of the bandwidth: priority, not exclusion.
+    static constexpr int max_extra_priority = 15;
+    static int priority_level(double score);
+
+private:
+    using Clock = std::chrono::steady_clock;
+    static constexpr std::size_t max_hosts = 4096;  // addresses kept of keys seen bound
+    static constexpr auto priorities_every = std::chrono::seconds(5);
+
+    void schedule_tick();
+    void tick();
+    void bound(const Key& peer, const std::string& address);
+    void counted(const Key& peer, std::uint64_t gave, std::uint64_t got);
+    void received(const Key& peer, const std::string& message);
+    void closing(const Key& peer);
+    void send_due();
+    void completed(const coop::ledger::Transfer& transfer);
+    void update_priorities();
+
+    void show(const std::shared_ptr<Call>& call);
+    void effort(const std::shared_ptr<Call>& call);
+    void capacity(const std::shared_ptr<Call>& call);
+
+    boost::asio::io_context& io_;
+    Store& store_;
+    Identity identity_;
+    coop::ledger::LedgerStore records_;
+    coop::ledger::LedgerBook book_;
+    Engine* engine_ = nullptr;
+    Groups* groups_ = nullptr;
+    boost::asio::steady_timer clock_;
+    bool closed_ = false;
+
+    std::map<Key, std::string> hosts_;            // where each key's BitTorrent connections came from
+    std::map<Key, Clock::time_point> settling_;   // connections held for us to settle
+    Clock::time_point next_priorities_{};
+    std::map<std::string, int> priorities_;       // address -> level, as set in the engine
+    std::uint64_t wire_problems_ = 0;
+    std::uint64_t posted_ = 0;                    // ledger_record events we posted
+    std::uint64_t refused_ = 0;                   // messages the book refused or found bad
+};
+
+}  // namespace coop::agent
