@@ -1,6 +1,7 @@
 # bench/lib.sh - what the benchmark scripts share: progress and clocks, a temp
 # dir, and process bookkeeping so that nothing outlives a run. Source it after
-# setting BENCH (the temp dir's name), BIN, COOP, PY, LOGS and SETTLE.
+# setting BENCH (the temp dir's name), BIN, COOP, PY, LOGS and SETTLE; warm and
+# fresh_dir also read SEED (the file shared) and BYTES (its size).
 
 log() { echo "$*" >&2; }   # progress goes to stderr; stdout has only the result
 now() { echo "$EPOCHREALTIME"; }
@@ -111,4 +112,18 @@ wait_idle() {
   done
   [ "$SETTLE" -gt 0 ] && log "   (machine still busy after ${SETTLE}s; measuring anyway)"
   return 0
+}
+
+# ------------------------------------------------------------------ before a timed download
+warm() { wait_idle; cat "$SEED" > /dev/null; }
+# The download folder is emptied and everything synced; then BYTES bytes are
+# written to a scratch file and deleted again, just before the leecher starts.
+# Why: this VM's balloon device (free page reporting) hands freed guest pages
+# back to the host, and the first write to such a page costs a host fault:
+# filling the page cache with 1 GiB took 1.7-2.9 s of system time on fresh
+# pages but 0.23 s on pages freed a moment before. Without this step the
+# first leecher of a run (and some others, at random) paid that extra cost.
+fresh_dir() {
+  rm -rf "$1"; mkdir -p "$1"; sync
+  head -c "$BYTES" /dev/zero > "$TMP/prefault.bin"; rm -f "$TMP/prefault.bin"
 }

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/common.hpp"
 #include "core/group/body.hpp"
 #include "core/group/fold.hpp"
 #include "core/group/log.hpp"
@@ -28,6 +29,7 @@ namespace {
 using coop::Identity;
 using namespace coop::group;
 using Clock = std::chrono::steady_clock;
+using coop::bench::median;
 
 struct Options {
     std::size_t events = 10'000;
@@ -36,18 +38,12 @@ struct Options {
     bool json = false;
 };
 
-[[noreturn]] void usage_error(const std::string& problem) {
-    std::cerr << "fold_bench: " << problem << "; see fold_bench --help\n";
-    std::exit(2);
-}
+constexpr std::string_view program = "fold_bench";
+
+[[noreturn]] void usage_error(const std::string& problem) { coop::bench::usage_error(program, problem); }
 
 std::size_t count_arg(std::string_view name, const char* value, std::size_t least) {
-    if (!value) usage_error(std::string(name) + " needs a number");
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(value, &end, 10);
-    if (*value == '\0' || *end != '\0' || n < least || n > 10'000'000)
-        usage_error(std::string(name) + " wants a whole number from " + std::to_string(least) + " to 10000000");
-    return static_cast<std::size_t>(n);
+    return coop::bench::count_arg(program, name, value, least);
 }
 
 Options parse(int argc, char** argv) {
@@ -170,12 +166,6 @@ FoldTiming time_fold(const History& h, std::size_t expected_posts) {
         std::exit(1);
     }
     return t;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace

@@ -85,18 +85,6 @@ A2COMMON=(--no-conf --enable-dht=false --enable-dht6=false --bt-enable-lpd=false
 BENCH=transfer
 . "$HERE/../lib.sh"
 
-warm() { wait_idle; cat "$SEED" > /dev/null; }
-# The download folder is emptied and everything synced; then SIZE bytes are
-# written to a scratch file and deleted again, just before the leecher starts.
-# Why: this VM's balloon device (free page reporting) hands freed guest pages
-# back to the host, and the first write to such a page costs a host fault:
-# filling the page cache with 1 GiB took 1.7-2.9 s of system time on fresh
-# pages but 0.23 s on pages freed a moment before. Without this step the
-# first leecher of a run (and some others, at random) paid that extra cost.
-fresh_dir() {
-  rm -rf "$1"; mkdir -p "$1"; sync
-  head -c "$BYTES" /dev/zero > "$TMP/prefault.bin"; rm -f "$TMP/prefault.bin"
-}
 check_file() {  # $1 = downloaded file; 0 if its sha256 equals the seed's
   [ -f "$1" ] && [ "$(stat -c %s "$1")" = "$BYTES" ] && [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$SEED_SHA" ]
 }
