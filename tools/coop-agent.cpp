@@ -29,6 +29,14 @@ void print_status(const json& s) {
     row("dht nodes", std::to_string(s.value("dht_nodes", 0)));
     row("upload", coop::format_rate(s.value("upload_rate", 0)));
     row("download", coop::format_rate(s.value("download_rate", 0)));
+    if (s.contains("ledger") && s["ledger"].is_object()) {
+        const json& l = s["ledger"];
+        row("ledger", !l.value("enabled", false)
+                          ? "off"
+                          : "seq " + std::to_string(l.value("seq", 0)) + ", " +
+                                std::to_string(l.value("transfers", 0)) + " signed transfers with " +
+                                std::to_string(l.value("counterparties", 0)) + " peers");
+    }
 }
 
 int start(const std::vector<std::string>& args, bool as_json) {

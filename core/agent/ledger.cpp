@@ -185,11 +185,17 @@ void Ledger::completed(const Transfer& transfer) {
 
 void Ledger::update_priorities() {
     if (!engine_ || !groups_) return;
-    // The best score a key has in any group we share with it.
+    // Each key's best score relative to its group's best, over the groups
+    // we share with it: scores over a month-long window are small numbers,
+    // and what matters is how members compare.
     std::map<std::string, double> scores;
-    for (const auto& g : groups_->member_groups())
+    for (const auto& g : groups_->member_groups()) {
+        double best = 0;
+        for (const auto& [key, m] : g.state->ledger.effort) best = std::max(best, m.effort.score);
+        if (!(best > 0)) continue;
         for (const auto& [key, m] : g.state->ledger.effort)
-            scores[key] = std::max(scores[key], m.effort.score);
+            scores[key] = std::max(scores[key], m.effort.score / best);
+    }
     auto hosts = groups_->member_hosts();
     for (const auto& [key, address] : hosts_) hosts[key] = address;  // a BitTorrent connection's address is surer
     std::map<std::string, int> levels;

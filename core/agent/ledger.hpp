@@ -46,11 +46,12 @@ public:
     // For agent.status.
     nlohmann::json status() const;
 
-    // Upload priority of a member by its effort score (0..1) in a group we
-    // share: 1 + round(score * max_extra_priority), so a member with no
-    // effort still gets level 1 of the bandwidth: priority, not exclusion.
+    // Upload priority of a member by its effort score in a group we share,
+    // relative to the group's best (0..1): 1 + round(relative *
+    // max_extra_priority), so a member with no effort still gets level 1 of
+    // the bandwidth: priority, not exclusion.
     static constexpr int max_extra_priority = 15;
-    static int priority_level(double score);
+    static int priority_level(double relative_score);
 
 private:
     using Clock = std::chrono::steady_clock;

@@ -79,3 +79,18 @@ done
 [ "$(effort_of a | jq --arg k "$ka" '.effort[$k].score > 0')" = true ] || fail "A's effort score is 0"
 [ "$(as a coop agent status --json | jq '.ledger.enabled')" = true ] || fail "agent status says the ledger is off"
 log "ok: records countersigned and mirrored, effort equal on every member"
+
+# C's agent is replaced by a cheating build that forks its chain: a second
+# record with the seq of its newest, claiming 40 GiB given to a key made up
+# for it, posted into the group. Every member catches the fork: C is an
+# offender with no effort, on all of them alike.
+as c coop agent stop >/dev/null
+forger=$(as c coop-ledger-forge club) || fail "the forge tool failed"
+[ "$forger" = "$kc" ] || fail "the forge tool forked $forger, not C's chain"
+restart c
+caught_on() { [ "$(effort_of "$1" | jq --arg k "$kc" '.effort[$k].offender and .effort[$k].score == 0 and (.offenders[$k] | length) > 0')" = true ]; }
+caught_everywhere() { caught_on a && caught_on b && caught_on c; }
+wait_until 120 caught_everywhere
+wait_until 60 same_effort
+[ "$(effort_of a | jq --arg k "$ka" '.effort[$k].offender')" = false ] || fail "an honest member is named an offender"
+log "ok: the forked chain is caught on every member"
