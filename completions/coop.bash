@@ -1,5 +1,5 @@
 # bash completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch, coop-stream and coop-group, and the agent coopd(8).                  -*- shell-script -*-
+# coop-fetch, coop-stream, coop-group and coop-ledger, and the agent coopd(8).                  -*- shell-script -*-
 #
 # Installed as share/bash-completion/completions/coop; source it by hand to
 # try it: . completions/coop.bash
@@ -30,6 +30,13 @@ _coop_opts_group_chat="--help"
 _coop_opts_group_catalog="--help --tag --all --json"
 _coop_opts_group_retract="--help --json"
 _coop_group_subcommands="create list show invite join leave members find post log chat catalog retract"
+_coop_opts_ledger="--help -n --limit --json"
+_coop_opts_ledger_show="--help -n --limit --json"
+_coop_opts_ledger_effort="--help --group --json"
+_coop_opts_ledger_verify="--help --json"
+_coop_opts_ledger_export="--help --format -o --output"
+_coop_opts_ledger_capacity="--help --up --json"
+_coop_ledger_subcommands="show effort verify export capacity"
 _coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --sync-answer-timeout --sync-anti-entropy --sync-window --link-idle-timeout"
 
 _coop_takes_value() {
@@ -37,6 +44,7 @@ _coop_takes_value() {
         --listen | --peer | --upload-limit | --download-limit | --stream-port | --overlay-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
         --sync-answer-timeout | --sync-anti-entropy | --sync-window | --link-idle-timeout) return 0 ;;
         --group | --title | --tag | --topic | --about | --expires | --uses | --wait | -n | --limit | --kind) return 0 ;;
+        --format | --up) return 0 ;;
     esac
     return 1
 }
@@ -66,20 +74,22 @@ _coop_files() {
 _coop_commands() {
     local others
     others=$(compgen -c coop- 2>/dev/null | sed -n 's/^coop-//p' | sort -u |
-        grep -vxE 'agent|share|fetch|stream|group|help')
-    _coop_reply agent share fetch stream group ${1:-} $others
+        grep -vxE 'agent|share|fetch|stream|group|ledger|help')
+    _coop_reply agent share fetch stream group ledger ${1:-} $others
 }
 
 # _coop_command NAME FIRST: complete the arguments of command NAME (agent,
-# share, fetch, stream, group, coopd), whose first argument is COMP_WORDS[FIRST].
+# share, fetch, stream, group, ledger, coopd), whose first argument is
+# COMP_WORDS[FIRST].
 _coop_command() {
     local name=$1 first=$2 sub="" i word after_dashdash=""
-    # The subcommand of agent and group is their first word that is not an
-    # option.
+    # The subcommand of agent, group and ledger is their first word that is
+    # not an option (nor the value of one).
     for ((i = first; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         [ "$word" = -- ] && after_dashdash=1
-        if { [ "$name" = agent ] || [ "$name" = group ]; } && [ -z "$sub" ] && [[ $word != -* ]]; then
+        if [[ " agent group ledger " == *" $name "* ]] && [ -z "$sub" ] && [[ $word != -* ]] &&
+            ! { [ "$i" -gt "$first" ] && _coop_takes_value "${COMP_WORDS[i - 1]}"; }; then
             sub=$word
         fi
     done
@@ -110,8 +120,9 @@ _coop_command() {
             --player) _coop_reply auto mpv ffplay none ;;
             --uses) _coop_reply 1 0 ;;
             --kind) _coop_reply post join leave share retract genesis ;;
+            --format) _coop_reply csv json ;;
             -o | --output)
-                if [ "$name" = stream ]; then _coop_files all; else _coop_files dirs; fi ;;
+                if [ "$name" = fetch ]; then _coop_files dirs; else _coop_files all; fi ;;
             *) COMPREPLY=() ;;  # ADDR:PORT, RATE, PORT, TIME, ID, URL: nothing to offer
         esac
         return
@@ -135,6 +146,11 @@ _coop_command() {
                 [[ " $_coop_group_subcommands " == *" $sub "* ]] || group_opts=_coop_opts_group
                 _coop_reply ${!group_opts}
                 ;;
+            ledger)
+                local ledger_opts=_coop_opts_ledger${sub:+_$sub}
+                [[ " $_coop_ledger_subcommands " == *" $sub "* ]] || ledger_opts=_coop_opts_ledger
+                _coop_reply ${!ledger_opts}
+                ;;
             coopd) _coop_reply $_coop_opts_coopd ;;
         esac
         return
@@ -143,6 +159,7 @@ _coop_command() {
     case $name in
         agent) [ -n "$sub" ] || _coop_reply start stop status ;;
         group) [ -n "$sub" ] || _coop_reply $_coop_group_subcommands ;;  # then G, TAG, TOKEN: nothing to offer
+        ledger) [ -n "$sub" ] || _coop_reply $_coop_ledger_subcommands ;;
         share) _coop_files all ;;       # PATH...
         fetch | stream) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
     esac
@@ -159,6 +176,7 @@ _coop() {
         coop-fetch) _coop_command fetch 1; return ;;
         coop-stream) _coop_command stream 1; return ;;
         coop-group) _coop_command group 1; return ;;
+        coop-ledger) _coop_command ledger 1; return ;;
         coopd) _coop_command coopd 1; return ;;
     esac
 
@@ -171,11 +189,11 @@ _coop() {
         return
     fi
     case ${COMP_WORDS[1]} in
-        agent | share | fetch | stream | group) _coop_command "${COMP_WORDS[1]}" 2 ;;
+        agent | share | fetch | stream | group | ledger) _coop_command "${COMP_WORDS[1]}" 2 ;;
         help) [ "$COMP_CWORD" -eq 2 ] && _coop_commands ;;
         -*) ;;
         *) _coop_files all ;;  # another coop-* command: its arguments are its own
     esac
 }
 
-complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coop-group coopd
+complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coopd

@@ -1,5 +1,5 @@
 # fish completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch, coop-stream and coop-group, and the agent coopd(8).
+# coop-fetch, coop-stream, coop-group and coop-ledger, and the agent coopd(8).
 #
 # Keep in step with the programs' --help (tests/integration/docs_in_step.sh).
 
@@ -33,30 +33,38 @@ function __coop_needs_command
     and test (string replace -r '^.*/' '' -- $words[1]) = coop
 end
 
-# `coop agent <TAB>`: no subcommand yet.
-function __coop_agent_needs_sub
+# __coop_needs_sub NAME SUB...: the command line is `coop NAME ...` with
+# none of its subcommands SUB yet: `coop group <TAB>`.
+function __coop_needs_sub
     set -l args (__coop_args)
-    test "$args[1]" = agent
-    and not contains -- start $args
-    and not contains -- stop $args
-    and not contains -- status $args
-end
-
-# `coop group <TAB>`: no subcommand yet.
-set -g __coop_group_subcommands create list show invite join leave members find post log chat catalog retract
-function __coop_group_needs_sub
-    set -l args (__coop_args)
-    test "$args[1]" = group; or return 1
-    for sub in $__coop_group_subcommands
+    test "$args[1]" = $argv[1]; or return 1
+    for sub in $argv[2..-1]
         contains -- $sub $args[2..-1]; and return 1
     end
     return 0
 end
 
+function __coop_agent_needs_sub
+    __coop_needs_sub agent start stop status
+end
+
+function __coop_group_needs_sub
+    __coop_needs_sub group create list show invite join leave members find post log chat catalog retract
+end
+
+function __coop_ledger_needs_sub
+    __coop_needs_sub ledger show effort verify export capacity
+end
+
+# `coop ledger [show] ...`: show's options, which `coop ledger` alone takes.
+function __coop_ledger_show
+    __coop_ledger_needs_sub; or __coop_is ledger show
+end
+
 # Other coop-* commands on PATH.
 function __coop_other_commands
     for c in (complete -C 'coop-' | string replace -r '\t.*' '' | string replace -r '^coop-' '')
-        contains -- $c agent share fetch stream group; or echo $c
+        contains -- $c agent share fetch stream group ledger; or echo $c
     end
 end
 
@@ -68,11 +76,12 @@ complete -c coop -n __coop_needs_command -a share -d 'share files or folders and
 complete -c coop -n __coop_needs_command -a fetch -d 'download a magnet link, .torrent or id, verified'
 complete -c coop -n __coop_needs_command -a stream -d 'play a video while it downloads, or pipe its bytes'
 complete -c coop -n __coop_needs_command -a group -d 'groups: chat and a shared catalog, kept by every member'
+complete -c coop -n __coop_needs_command -a ledger -d 'effort ledger: signed records of what members gave, and effort per group'
 complete -c coop -n __coop_needs_command -a help -d 'print the help of a command'
 complete -c coop -n __coop_needs_command -a '(__coop_other_commands)' -d 'coop command'
-complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream group (__coop_other_commands)'
+complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream group ledger (__coop_other_commands)'
 
-for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
     complete -c $program -f
 
     # coop agent
@@ -133,7 +142,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
     complete -c $program -n '__coop_is fetch' -l json -d 'print JSON lines (progress events, then the result)'
 end
 
-for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
     # coop group SUBCOMMAND
     complete -c $program -n '__coop_is group' -s h -l help -d 'print help and exit'
     complete -c $program -n __coop_group_needs_sub -a create -d 'create a group and become its first member'
@@ -174,6 +183,25 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group
     complete -c $program -n '__coop_is group catalog' -l all -d 'also list retracted entries'
     complete -c $program -n '__coop_is group catalog' -l json -d 'print the entries as JSON'
     complete -c $program -n '__coop_is group retract' -l json -d 'print the result as JSON'
+end
+
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
+    # coop ledger [SUBCOMMAND]
+    complete -c $program -n '__coop_is ledger' -s h -l help -d 'print help and exit'
+    complete -c $program -n __coop_ledger_needs_sub -a show -d "our records, each counterparty's totals, and the counters (the default)"
+    complete -c $program -n __coop_ledger_needs_sub -a effort -d 'effort per group: given, received, capacity, availability, score, share'
+    complete -c $program -n __coop_ledger_needs_sub -a verify -d 'check every chain and proof held; exit 1 if anything is wrong'
+    complete -c $program -n __coop_ledger_needs_sub -a export -d 'write all our records, and the pairs they form, as CSV or JSON'
+    complete -c $program -n __coop_ledger_needs_sub -a capacity -d 'show the upload capacity we offer, or declare it with --up'
+    complete -c $program -n __coop_ledger_show -s n -l limit -x -d 'list our newest N records (default 20; 0 = all)'
+    complete -c $program -n __coop_ledger_show -l json -d 'print the ledger as JSON'
+    complete -c $program -n '__coop_is ledger effort' -l group -x -d 'only group G: its name or an id prefix'
+    complete -c $program -n '__coop_is ledger effort' -l json -d "print the groups' effort as JSON"
+    complete -c $program -n '__coop_is ledger verify' -l json -d 'print the report as JSON'
+    complete -c $program -n '__coop_is ledger export' -l format -x -a 'csv json' -d 'csv (one row per record, with a header) or json'
+    complete -c $program -n '__coop_is ledger export' -s o -l output -r -d 'write to FILE instead of standard output'
+    complete -c $program -n '__coop_is ledger capacity' -l up -x -d 'declare RATE, like 2MiB/s, 500KiB/s, 20Mbit/s or 250000 (bytes/s)'
+    complete -c $program -n '__coop_is ledger capacity' -l json -d 'print the result as JSON'
 end
 
 # coopd, the agent

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 namespace coop {
 
@@ -41,7 +42,11 @@ std::string format_duration(std::int64_t seconds) {
     return buf;
 }
 
-std::optional<std::int64_t> parse_size(const std::string& text) {
+namespace {
+
+// "1.5 MiB" -> (1.5, "MIB"): a number with no sign, then its unit with
+// spaces dropped and upper-cased.
+std::optional<std::pair<double, std::string>> number_and_unit(const std::string& text) {
     std::size_t i = 0;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     if (i == 0) return std::nullopt;
@@ -57,20 +62,56 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
     for (; i < text.size(); ++i)
         if (!std::isspace(static_cast<unsigned char>(text[i])))
             unit += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
-    double scale = 1;
-    if (unit.empty() || unit == "B")
-        scale = 1;
-    else if (unit == "K" || unit == "KB" || unit == "KIB")
-        scale = 1024.0;
-    else if (unit == "M" || unit == "MB" || unit == "MIB")
-        scale = 1024.0 * 1024;
-    else if (unit == "G" || unit == "GB" || unit == "GIB")
-        scale = 1024.0 * 1024 * 1024;
-    else
-        return std::nullopt;
-    const double bytes = number * scale;
-    if (bytes > 9e18) return std::nullopt;
-    return static_cast<std::int64_t>(bytes);
+    return std::make_pair(number, unit);
+}
+
+std::optional<std::int64_t> whole(double value) {
+    if (!(value <= 9e18)) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+}
+
+// Bytes in one of a size's units: binary, as every size coop prints.
+std::optional<double> byte_scale(const std::string& unit) {
+    if (unit.empty() || unit == "B") return 1.0;
+    if (unit == "K" || unit == "KB" || unit == "KIB") return 1024.0;
+    if (unit == "M" || unit == "MB" || unit == "MIB") return 1024.0 * 1024;
+    if (unit == "G" || unit == "GB" || unit == "GIB") return 1024.0 * 1024 * 1024;
+    return std::nullopt;
+}
+
+// Bits in one of a link speed's units: decimal, as networks count.
+std::optional<double> bit_scale(const std::string& unit) {
+    if (unit.empty()) return 1.0;
+    if (unit == "K") return 1e3;
+    if (unit == "M") return 1e6;
+    if (unit == "G") return 1e9;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_size(const std::string& text) {
+    const auto parsed = number_and_unit(text);
+    if (!parsed) return std::nullopt;
+    const auto scale = byte_scale(parsed->second);
+    if (!scale) return std::nullopt;
+    return whole(parsed->first * *scale);
+}
+
+std::optional<std::int64_t> parse_rate(const std::string& text) {
+    const auto parsed = number_and_unit(text);
+    if (!parsed) return std::nullopt;
+    std::string unit = parsed->second;
+    if (unit.ends_with("/S")) unit.resize(unit.size() - 2);
+    else if (unit.ends_with("BPS")) unit.replace(unit.size() - 3, 3, "BIT");  // Mbps
+    if (unit.ends_with("BIT")) {
+        const auto scale = bit_scale(unit.substr(0, unit.size() - 3));
+        if (!scale) return std::nullopt;
+        return whole(parsed->first * *scale / 8);
+    }
+    const auto scale = byte_scale(unit);
+    if (!scale) return std::nullopt;
+    return whole(parsed->first * *scale);
 }
 
 std::optional<double> parse_time(const std::string& text) {

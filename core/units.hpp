@@ -17,6 +17,13 @@ std::string format_duration(std::int64_t seconds);
 // as for every size coop prints. Returns nullopt on anything else.
 std::optional<std::int64_t> parse_size(const std::string& text);
 
+// Bytes per second from a rate as people type it: a size's units with an
+// optional "/s" ("2MiB/s", "500K", "250000" bytes/s, binary as above), or
+// bits per second in a link's decimal units ("20Mbit/s", "800kbit",
+// "100Mbps": 10^3, 10^6, 10^9 bits). Rounded down; nullopt on anything
+// else.
+std::optional<std::int64_t> parse_rate(const std::string& text);
+
 // A time in a video: "90", "90.5", "1:30", "1:02:03", "90s", "2m", "1h".
 // Returns seconds, or nullopt on anything else (or a negative time).
 std::optional<double> parse_time(const std::string& text);

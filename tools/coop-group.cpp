@@ -23,15 +23,10 @@ namespace {
 
 const std::string program = "coop group";
 
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 coop::rpc::Client connect() { return coop::rpc::Client::connect(coop::Home::resolve()); }
 
 cli::Viewer viewer(coop::rpc::Client& client) {
-    return {client.call("agent.status").value("peer_id", ""), now_ms()};
+    return {client.call("agent.status").value("peer_id", ""), cli::now_ms()};
 }
 
 void print_table(const cli::Table& table, const std::string& when_empty) {
@@ -95,7 +90,7 @@ int invite(const std::string& group, std::int64_t expires_s, int uses, bool as_j
     std::cout << r.value("token", "") << std::endl;
     // For the person at the terminal; a script reading stdout gets the token alone.
     if (cli::stderr_is_tty())
-        std::cerr << "an invite to " << cli::short_id(r.value("group", "")) << ", " << cli::invite_terms(r, now_ms())
+        std::cerr << "an invite to " << cli::short_id(r.value("group", "")) << ", " << cli::invite_terms(r, cli::now_ms())
                   << "; pass it on: they run coop group join TOKEN" << std::endl;
     return cli::ok;
 }
@@ -221,7 +216,7 @@ int log(const std::string& group, bool follow, int limit, const std::vector<std:
             cli::print_json(event_json(e));
         } else {
             cli::Viewer now = who;
-            now.now_ms = now_ms();
+            now.now_ms = cli::now_ms();
             std::cout << cli::event_text(e, now) << std::endl;
         }
     };

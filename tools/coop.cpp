@@ -29,6 +29,7 @@ constexpr Command commands[] = {
     {"fetch", "download a magnet link, .torrent or id, verified, with progress"},
     {"stream", "play a video while it downloads (mpv, ffplay), or pipe its bytes"},
     {"group", "groups: chat and a shared catalog, kept by every member, found by interest"},
+    {"ledger", "effort ledger: signed records of what members gave, and effort per group"},
 };
 
 std::vector<std::filesystem::path> search_dirs() {

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <deque>
@@ -41,11 +40,6 @@ const char* const help_text =
     "/quit      quit; you stay a member (also Ctrl-D, Ctrl-C)\n"
     "/help      this help\n"
     "//TEXT     post TEXT that starts with /";
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // The self-pipe that wakes the loop: for signals and for the follower.
 int wake_fds[2] = {-1, -1};

@@ -4,47 +4,18 @@
 #include <map>
 #include <sstream>
 
+#include "core/cli/json_fields.hpp"
 #include "core/cli/line_editor.hpp"
 #include "core/units.hpp"
 
 namespace coop::cli {
 
 using nlohmann::json;
+using namespace fields;
 
 namespace {
 
 const std::string replacement = "\xef\xbf\xbd";  // U+FFFD
-
-// Fields read without trusting their type.
-std::string str(const json& j, const char* key) {
-    if (!j.is_object()) return "";
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::int64_t num(const json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
-
-bool flag(const json& j, const char* key) {
-    if (!j.is_object()) return false;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-const json& list(const json& j, const char* key) {
-    static const json empty = json::array();
-    if (!j.is_object()) return empty;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_array() ? *it : empty;
-}
-
-const json& array_or_empty(const json& j) {
-    static const json empty = json::array();
-    return j.is_array() ? j : empty;
-}
 
 std::string joined(const json& strings, const std::string& separator) {
     std::string out;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -52,6 +53,11 @@ int guarded(const std::string& program, const std::function<int()>& body) {
         error(program, e.what());
     }
     return failure;
+}
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 bool stdout_is_tty() { return ::isatty(1) == 1; }

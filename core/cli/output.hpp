@@ -1,6 +1,7 @@
 #pragma once
 // What every coop command shares on the way out: exit codes, one-line
 // errors on stderr, argument parsing errors, and JSON for scripts.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -28,6 +29,9 @@ int parse(CLI::App& app, const std::string& program, int argc, char** argv);
 // Runs a command's body and turns whatever it throws into a one-line error
 // and exit code 1: no stack traces, ever.
 int guarded(const std::string& program, const std::function<int()>& body);
+
+// The wall clock, unix milliseconds: what the agent's times are compared with.
+std::int64_t now_ms();
 
 bool stdout_is_tty();
 bool stderr_is_tty();

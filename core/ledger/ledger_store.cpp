@@ -153,6 +153,17 @@ std::size_t LedgerStore::foreign_count(const PublicKey& author) {
     return static_cast<std::size_t>(q.getColumn(0).getInt64());
 }
 
+std::vector<PublicKey> LedgerStore::foreign_authors() {
+    SQLite::Statement q(db_, "SELECT DISTINCT author FROM ledger_foreign ORDER BY author");
+    std::vector<PublicKey> out;
+    while (q.executeStep()) {
+        const auto key = coop::group::from_hex<32>(q.getColumn(0).getString());
+        if (!key) throw std::runtime_error("coop.db: an author in ledger_foreign is damaged");
+        out.push_back(*key);
+    }
+    return out;
+}
+
 bool LedgerStore::save_proof(const Proof& proof) {
     const std::string raw = proof.encode();
     SQLite::Statement q(db_, "INSERT OR IGNORE INTO ledger_proofs(proof_id,offender,kind,raw) VALUES(?,?,?,?)");

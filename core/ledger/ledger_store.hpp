@@ -37,6 +37,7 @@ public:
     std::size_t save_foreign_all(const std::vector<Record>& records);  // how many were new
     std::vector<Record> foreign_records(const PublicKey& author);      // ascending seq
     std::size_t foreign_count(const PublicKey& author);
+    std::vector<PublicKey> foreign_authors();  // every author we hold records of, ascending
 
     // False if the proof is stored already.
     bool save_proof(const Proof& proof);

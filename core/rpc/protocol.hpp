@@ -89,6 +89,46 @@
 //   group.retract {entry (an id prefix)} -> {group, entry}
 //
 // fetch.add and stream.open also take a catalog entry's id prefix as source.
+//
+// The effort ledger (core/ledger/). Byte counts are cumulative over a
+// relationship, as the records hold them; "gave" is what we (or the
+// record's author) uploaded, "got" what was downloaded.
+//
+//   ledger.show   {limit?:20 (0: all)} -> {key, seq (our tip's), tip (its id;
+//                 zeros when empty), records:[RECORD, newest first, at
+//                 most limit], peers:[{peer, gave, got (our count),
+//                 agreed_gave, agreed_got (our side of the latest pair; 0
+//                 if none), transfers, last_ms (time of the latest pair;
+//                 0 if none), pending}], totals:{gave, got} (sums of
+//                 agreed_gave and agreed_got), counters:{proposed, agreed,
+//                 countersigned, refused_by_us, refused_by_them, unanswered,
+//                 bad_messages, refusals:{verdict: count}}}
+//                 RECORD = {seq, id, kind:"proposal"|"agreement",
+//                 counterparty, link_seq, link (zeros for a proposal),
+//                 time_ms, gave, got, countersigned}
+//                 (core/ledger/ledger_json.hpp show_json makes it)
+//   ledger.effort {group?: G} -> {groups:[{group, name, members:{key: as in
+//                 the group state's members}, ledger: the group state's
+//                 ledger (core/group/state.cpp): settings, capacities,
+//                 offenders, transfers, window:{start_ms, end_ms}, effort:
+//                 {key: {declared_capacity, observed_capacity,
+//                 available_seconds, capacity, given, received, credited,
+//                 bandwidth, availability, duties, score, share,
+//                 offender}}}]}   every group we are in without G; G fails
+//                 as in group.* (not_found, ambiguous)
+//   ledger.verify {} -> {ok, fraud, own: CHAIN, foreign:[CHAIN by author],
+//                 proofs:[{id, kind, offender, valid, stored, problem}]}
+//                 CHAIN = {author, records, highest_seq, links,
+//                 missing:[seq], missing_count, problem}; problem is null
+//                 or one line (core/ledger/verify.hpp to_json)
+//   ledger.export {} -> {key, records:[RECORD, ascending seq, all],
+//                 transfers:[{proposal (its id), proposer, countersigner,
+//                 time_ms, proposer_gave, proposer_got}]}
+//                 (core/ledger/ledger_json.hpp export_json)
+//   ledger.capacity {up?: bytes/s, a whole number 0..1e12} -> {up (the
+//                 declared capacity; 0 if never declared), groups:[names of
+//                 the groups a capacity event was posted to now]}; without
+//                 up it only reports
 #include <nlohmann/json.hpp>
 #include <string>
 

@@ -4,50 +4,23 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <ctime>
-#include <sstream>
 #include <string>
+
+#include "tests/unit/cli_text.hpp"
 
 namespace {
 
 using nlohmann::json;
 using namespace coop::cli;
+using namespace coop::testing;
 
-const std::string alice = "3f2a9c0e1b7d4a55" + std::string(48, 'a');
-const std::string bob = "b0b0b0b01234567890" + std::string(46, 'b');
 const std::string group_id = "9e8d7c6b5a493827" + std::string(48, 'c');
 const std::string entry_id = "e17e17e17e17e17e" + std::string(48, 'd');
 
-// 2026-03-04 14:03:00 UTC, and times around it.
-constexpr std::int64_t now = 1772632980000;
+// Times around now.
 constexpr std::int64_t minute = 60 * 1000, day = 24 * 60 * minute;
 
-std::string printed(const Table& table) {
-    std::ostringstream out;
-    table.print(out);
-    return out.str();
-}
-
-// Local time is UTC while these tests run.
-class GroupText : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (const char* tz = std::getenv("TZ")) saved_ = tz, had_ = true;
-        ::setenv("TZ", "UTC", 1);
-        ::tzset();
-    }
-    void TearDown() override {
-        if (had_) ::setenv("TZ", saved_.c_str(), 1);
-        else ::unsetenv("TZ");
-        ::tzset();
-    }
-    Viewer as_alice{alice, now};
-
-private:
-    std::string saved_;
-    bool had_ = false;
-};
+class GroupText : public coop::testing::CliText {};
 
 TEST_F(GroupText, PrintableDefusesEscapesAndControlCharacters) {
     EXPECT_EQ(printable("\x1b[2Jhi"), "^[[2Jhi");

@@ -18,21 +18,8 @@ using coop::ledger::Id;
 using coop::ledger::ProofKind;
 using coop::ledger::Record;
 using coop::testing::LedgerPeer;
-
-// `count` proposals on a's chain to b, totals rising.
-std::vector<Record> proposals(LedgerPeer& a, const LedgerPeer& b, int count) {
-    std::vector<Record> out;
-    for (int i = 1; i <= count; ++i) out.push_back(a.propose(b, 1000u * i, 10u * i, 1000 * i));
-    return out;
-}
-
-// Re-signed after `change`: the author's own (valid) signature on a bad record.
-template <typename Change>
-Record resigned(const LedgerPeer& author, Record r, Change change) {
-    change(r);
-    coop::ledger::sign_record(r, author.identity);
-    return r;
-}
+using coop::testing::proposals;
+using coop::testing::resigned;
 
 TEST(LedgerChainAppend, ExtendsTheTipInOrder) {
     LedgerPeer a, b;

@@ -3,6 +3,7 @@
 // and make real signed records, as agents would.
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 #include "core/identity.hpp"
 #include "core/ledger/agreement.hpp"
@@ -38,6 +39,22 @@ inline coop::ledger::Transfer transfer(LedgerPeer& from, LedgerPeer& to, std::ui
     auto pair = coop::ledger::Transfer::pair(proposal, agreement);
     if (!pair) throw std::logic_error("a test transfer did not pair");
     return *pair;
+}
+
+// `count` proposals on a's chain to b, totals rising: seq i gave 1000 i,
+// got 10 i, at 1000 i ms.
+inline std::vector<coop::ledger::Record> proposals(LedgerPeer& a, const LedgerPeer& b, int count) {
+    std::vector<coop::ledger::Record> out;
+    for (int i = 1; i <= count; ++i) out.push_back(a.propose(b, 1000u * i, 10u * i, 1000 * i));
+    return out;
+}
+
+// Re-signed after `change`: the author's own (valid) signature on a bad record.
+template <typename Change>
+coop::ledger::Record resigned(const LedgerPeer& author, coop::ledger::Record r, Change change) {
+    change(r);
+    coop::ledger::sign_record(r, author.identity);
+    return r;
 }
 
 }  // namespace coop::testing

@@ -133,6 +133,43 @@ TEST(ParseSize, RejectsSizesThatDoNotFitInSixtyFourBits) {
     EXPECT_EQ(coop::parse_size("1" + std::string(400, '0')), std::nullopt);
 }
 
+TEST(ParseRate, BytesPerSecondInASizesUnits) {
+    EXPECT_EQ(coop::parse_rate("250000"), 250000);
+    EXPECT_EQ(coop::parse_rate("0"), 0);
+    EXPECT_EQ(coop::parse_rate("2MiB/s"), 2 * MiB);
+    EXPECT_EQ(coop::parse_rate("500KiB/s"), 500 * KiB);
+    EXPECT_EQ(coop::parse_rate("500K"), 500 * KiB);
+    EXPECT_EQ(coop::parse_rate("1.5 MB/s"), 1572864);
+    EXPECT_EQ(coop::parse_rate("100B/s"), 100);
+    EXPECT_EQ(coop::parse_rate("1000/s"), 1000);
+    EXPECT_EQ(coop::parse_rate("1G/S"), GiB);
+}
+
+TEST(ParseRate, BitsPerSecondInALinksDecimalUnits) {
+    EXPECT_EQ(coop::parse_rate("20Mbit/s"), 2'500'000);
+    EXPECT_EQ(coop::parse_rate("20mbit"), 2'500'000);
+    EXPECT_EQ(coop::parse_rate("800kbit/s"), 100'000);
+    EXPECT_EQ(coop::parse_rate("1Gbit/s"), 125'000'000);
+    EXPECT_EQ(coop::parse_rate("100Mbps"), 12'500'000);
+    EXPECT_EQ(coop::parse_rate("8bit/s"), 1);
+    EXPECT_EQ(coop::parse_rate("12 bit/s"), 1) << "rounded down to whole bytes";
+    EXPECT_EQ(coop::parse_rate("2.5 Mbit/s"), 312'500);
+}
+
+TEST(ParseRate, RejectsWhatIsNotARate) {
+    EXPECT_EQ(coop::parse_rate(""), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("fast"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("-2MiB/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("2MiB/h"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("2MiB/s/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("2Tbit/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("2Kibit/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("2X/s"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("1e3"), std::nullopt);
+    EXPECT_EQ(coop::parse_rate("99999999999G/s"), std::nullopt);
+}
+
 TEST(ParseTime, PlainSeconds) {
     EXPECT_EQ(coop::parse_time("90"), 90.0);
     EXPECT_EQ(coop::parse_time("0"), 0.0);
