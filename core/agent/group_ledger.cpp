@@ -31,14 +31,18 @@ std::vector<std::string> Groups::post_transfer(const coop::ledger::Transfer& tra
 
 std::vector<std::string> Groups::post_to_member_groups(Kind kind, const std::string& body) {
     std::vector<std::string> posted;
-    for (auto& [id, h] : groups_) {
-        if (h.record.status != group::Membership::member) continue;
-        const auto* s = folded_for_access(h);
-        if (!s || !s->is_member(identity_.public_key())) continue;
-        publish(h, kind, body);
-        posted.push_back(s->name);
-    }
+    for (auto& [id, h] : groups_)
+        if (post_to_group(id, kind, body)) posted.push_back(h.folded ? h.folded->name : h.record.name);
     return posted;
+}
+
+bool Groups::post_to_group(const group::Id& group, Kind kind, const std::string& body) {
+    Held* h = held(group);
+    if (!h || h->record.status != group::Membership::member) return false;
+    const auto* s = folded_for_access(*h);
+    if (!s || !s->is_member(identity_.public_key())) return false;
+    publish(*h, kind, body);
+    return true;
 }
 
 std::vector<Groups::MemberGroup> Groups::member_groups(const std::string& given) {

@@ -88,6 +88,9 @@ public:
     // Posts an event of ours (capacity, ledger_proof) into every group we
     // are a member of; their names.
     std::vector<std::string> post_to_member_groups(group::Kind kind, const std::string& body);
+    // Posts an event of ours into one group we are a member of; false if
+    // we are not (or no longer) one.
+    bool post_to_group(const group::Id& group, group::Kind kind, const std::string& body);
     // The groups we are a member of (the one G names, if given: RpcFailure
     // as for other group commands otherwise), with their folded state.
     struct MemberGroup {

@@ -8,12 +8,13 @@
 
 #include "core/group/body.hpp"
 #include "core/group/hex.hpp"
+#include "core/ledger/ledger_json.hpp"
+#include "core/ledger/verify.hpp"
 
 namespace coop::agent {
 
 namespace {
 
-using coop::ledger::Record;
 using coop::ledger::Transfer;
 using json = nlohmann::json;
 
@@ -25,30 +26,6 @@ std::int64_t now_ms() {
 }
 
 std::string short_key(const Identity::PublicKey& key) { return group::hex(key).substr(0, 12); }
-
-json record_json(const Record& r, bool countersigned) {
-    return {{"seq", r.seq},
-            {"id", group::hex(r.id())},
-            {"kind", r.is_proposal() ? "proposal" : "agreement"},
-            {"counterparty", group::hex(r.counterparty)},
-            {"link_seq", r.link_seq},
-            {"link", group::hex(r.link)},
-            {"time_ms", r.time_ms},
-            {"gave", r.gave},
-            {"got", r.got},
-            {"countersigned", countersigned}};
-}
-
-json counters_json(const coop::ledger::BookCounters& c) {
-    return {{"proposed", c.proposed},
-            {"agreed", c.agreed},
-            {"countersigned", c.countersigned},
-            {"refused_by_us", c.refused_by_us},
-            {"refused_by_them", c.refused_by_them},
-            {"unanswered", c.unanswered},
-            {"bad_messages", c.bad_messages},
-            {"refusals", c.refusals}};
-}
 
 }  // namespace
 
@@ -124,8 +101,9 @@ void Ledger::tick() {
             ++it;
         }
     }
-    if (now >= next_priorities_) {
-        next_priorities_ = now + priorities_every;
+    if (now >= next_review_) {
+        next_review_ = now + review_every;
+        keep_proofs();
         update_priorities();
     }
 }
@@ -139,7 +117,7 @@ void Ledger::bound(const Key& peer, const std::string& address) {
     json j = json::object();
     for (const auto& [key, a] : hosts_) j[group::hex(key)] = a;
     store_.put("ledger.hosts", j.dump());
-    next_priorities_ = {};  // a new address may need its priority now
+    next_review_ = {};  // a new address may need its priority now
 }
 
 void Ledger::counted(const Key& peer, std::uint64_t gave, std::uint64_t got) {
@@ -180,7 +158,30 @@ void Ledger::completed(const Transfer& transfer) {
     // is offline or shares other groups. Each group counts it once.
     const auto posted = groups_->post_transfer(transfer);
     posted_ += posted.size();
-    next_priorities_ = {};
+    next_review_ = {};
+}
+
+void Ledger::keep_proofs() {
+    if (!groups_) return;
+    // Every proof any of our groups found or was given, each group's by id.
+    std::map<std::string, coop::ledger::Proof> found;
+    std::map<std::string, std::set<std::string>> known_in;  // group name -> proof ids it names
+    const auto groups = groups_->member_groups();
+    for (const auto& g : groups) {
+        for (const auto& [id, proof] : g.state->ledger.proofs) {
+            found.emplace(id, proof);
+            known_in[g.name].insert(id);
+        }
+    }
+    for (const auto& [id, proof] : found) {
+        if (!records_.save_proof(proof)) continue;  // kept and passed on already
+        spdlog::warn("ledger: proof of fraud ({}) against {}: kept, and posted to the groups that lack it",
+                     coop::ledger::to_string(proof.kind), short_key(proof.offender()));
+        ++proofs_kept_;
+        const std::string body = group::to_body(group::LedgerProofBody{proof});
+        for (const auto& g : groups)
+            if (!known_in[g.name].count(id)) groups_->post_to_group(g.id, group::Kind::ledger_proof, body);
+    }
 }
 
 void Ledger::update_priorities() {
@@ -224,6 +225,7 @@ json Ledger::status() const {
             {"refused", refused_},
             {"wire_problems", wire_problems_},
             {"posted", posted_},
+            {"proofs_kept", proofs_kept_},
             {"priorities", priorities_.size()}};
 }
 
@@ -231,47 +233,27 @@ void Ledger::register_methods(RpcServer& server) {
     server.handle("ledger.show", [this](const std::shared_ptr<Call>& call) { show(call); });
     server.handle("ledger.effort", [this](const std::shared_ptr<Call>& call) { effort(call); });
     server.handle("ledger.capacity", [this](const std::shared_ptr<Call>& call) { capacity(call); });
+    server.handle("ledger.verify", [this](const std::shared_ptr<Call>& call) { verify(call); });
+    server.handle("ledger.export", [this](const std::shared_ptr<Call>& call) { export_records(call); });
 }
 
 void Ledger::show(const std::shared_ptr<Call>& call) {
     const auto& p = call->params();
-    std::int64_t limit = 20;
+    std::size_t limit = 20;
     if (p.contains("limit")) {
-        if (!p["limit"].is_number_integer() || p["limit"].get<std::int64_t>() < 0)
+        if (!p["limit"].is_number_unsigned())
             throw RpcFailure(rpc::invalid_params, "'limit' must be a whole number of records, 0 for all");
-        limit = p["limit"].get<std::int64_t>();
+        limit = p["limit"].get<std::size_t>();
     }
-    std::set<coop::ledger::Id> paired;
-    for (const auto& t : book_.transfers()) paired.insert(t.proposal().id());
-    const auto own = records_.own_records();
-    json records = json::array();
-    for (auto it = own.rbegin(); it != own.rend() && (limit == 0 || static_cast<std::int64_t>(records.size()) < limit);
-         ++it)
-        records.push_back(record_json(*it, !it->is_proposal() || paired.count(it->id())));
-    json peers = json::array();
-    std::uint64_t total_gave = 0, total_got = 0;
-    for (const auto& l : book_.peers()) {
-        coop::ledger::LastAgreed agreed;
-        if (l.last) agreed = l.last->last_agreed(identity_.public_key());
-        total_gave += agreed.we_gave;
-        total_got += agreed.we_got;
-        peers.push_back({{"peer", group::hex(l.peer)},
-                         {"gave", l.counted.gave},
-                         {"got", l.counted.got},
-                         {"agreed_gave", agreed.we_gave},
-                         {"agreed_got", agreed.we_got},
-                         {"transfers", l.transfers},
-                         {"last_ms", l.last ? l.last->time_ms() : 0},
-                         {"pending", l.proposal_pending}});
-    }
-    const auto tip = book_.tip();
-    call->reply({{"key", group::hex(identity_.public_key())},
-                 {"seq", tip.seq},
-                 {"tip", group::hex(tip.id)},
-                 {"records", records},
-                 {"peers", peers},
-                 {"totals", {{"gave", total_gave}, {"got", total_got}}},
-                 {"counters", counters_json(book_.counters())}});
+    call->reply(coop::ledger::show_json(identity_.public_key(), records_.own_records(), book_, limit));
+}
+
+void Ledger::verify(const std::shared_ptr<Call>& call) {
+    call->reply(coop::ledger::to_json(coop::ledger::verify_store(identity_.public_key(), records_)));
+}
+
+void Ledger::export_records(const std::shared_ptr<Call>& call) {
+    call->reply(coop::ledger::export_json(identity_.public_key(), records_.own_records(), book_.transfers()));
 }
 
 void Ledger::effort(const std::shared_ptr<Call>& call) {

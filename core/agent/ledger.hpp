@@ -56,7 +56,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     static constexpr std::size_t max_hosts = 4096;  // addresses kept of keys seen bound
-    static constexpr auto priorities_every = std::chrono::seconds(5);
+    static constexpr auto review_every = std::chrono::seconds(5);  // of the groups' proofs and effort
 
     void schedule_tick();
     void tick();
@@ -66,11 +66,16 @@ private:
     void closing(const Key& peer);
     void send_due();
     void completed(const coop::ledger::Transfer& transfer);
+    // Keeps the proofs of fraud our groups hold and posts each to those of
+    // our groups that lack it, so the offender scores 0 in all of them.
+    void keep_proofs();
     void update_priorities();
 
     void show(const std::shared_ptr<Call>& call);
     void effort(const std::shared_ptr<Call>& call);
     void capacity(const std::shared_ptr<Call>& call);
+    void verify(const std::shared_ptr<Call>& call);
+    void export_records(const std::shared_ptr<Call>& call);
 
     boost::asio::io_context& io_;
     Store& store_;
@@ -84,10 +89,11 @@ private:
 
     std::map<Key, std::string> hosts_;            // where each key's BitTorrent connections came from
     std::map<Key, Clock::time_point> settling_;   // connections held for us to settle
-    Clock::time_point next_priorities_{};
+    Clock::time_point next_review_{};
     std::map<std::string, int> priorities_;       // address -> level, as set in the engine
     std::uint64_t wire_problems_ = 0;
     std::uint64_t posted_ = 0;                    // ledger_record events we posted
+    std::uint64_t proofs_kept_ = 0;
     std::uint64_t refused_ = 0;                   // messages the book refused or found bad
 };
 

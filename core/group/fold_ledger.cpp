@@ -64,6 +64,7 @@ void LedgerFold::see(const coop::ledger::Record& record) {
 
 void LedgerFold::name_offender(GroupState& state, const coop::ledger::Proof& proof) const {
     state.ledger.offenders[hex(proof.offender())].insert(hex(proof.id()));
+    state.ledger.proofs.emplace(hex(proof.id()), proof);
 }
 
 void LedgerFold::finish(GroupState& state) const {

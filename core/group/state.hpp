@@ -13,6 +13,7 @@
 
 #include "core/group/event.hpp"
 #include "core/ledger/effort.hpp"
+#include "core/ledger/proof.hpp"
 
 namespace coop::group {
 
@@ -99,6 +100,9 @@ struct LedgerState {
     LedgerSettings settings;
     std::map<std::string, std::uint64_t> capacities;         // member -> declared bytes/s
     std::map<std::string, std::set<std::string>> offenders;  // key -> ids of the proofs naming it
+    // Those proofs by id, so the agent can keep them and pass them on to
+    // groups that have not seen them (not in to_json: the ids are).
+    std::map<std::string, coop::ledger::Proof> proofs;
     std::uint64_t transfers = 0;                             // counted, each once
     std::int64_t window_start_ms = 0;
     std::int64_t window_end_ms = 0;  // exclusive

@@ -1,7 +1,7 @@
 # Effort is repaid in upload priority. H has given S a file, so the group
 # credits H with effort and Z with none. Then S, under an upload limit,
-# seeds two files of one size and H and Z each fetch one at the same time:
-# H finishes first, and Z still gets its whole file (priority, not
+# seeds two files of one size and H and Z each fetch one, Z with a head
+# start: H still finishes first, and Z gets its whole file (priority, not
 # exclusion).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_group.sh"
@@ -27,14 +27,19 @@ wait_until 120 h_has_effort
 has_priority() { [ "$(as s coop agent status --json | jq '.ledger.priorities')" -ge 1 ]; }
 wait_until 30 has_priority
 
-log "s seeds two files under its upload limit; h fetches one and z the other, at once"
+log "s seeds two files under its upload limit; z fetches one, then h the other"
 # Different files, so that h and z compete for s's upload and cannot trade pieces.
 random_file "$WORK/for-h.bin" 4
 random_file "$WORK/for-z.bin" 4
 for_h=$(as s coop share "$WORK/for-h.bin" --json | jq -r .magnet)
 for_z=$(as s coop share "$WORK/for-z.bin" --json | jq -r .magnet)
-as h coop fetch "$for_h" --peer "$(listen_of s)" -o "$WORK/h-out" --detach >/dev/null
+# Z starts first and gets a quarter ahead: with equal shares it would
+# finish first.
 as z coop fetch "$for_z" --peer "$(listen_of s)" -o "$WORK/z-out" --detach >/dev/null
+progress_of() { as "$1" coop fetch --list --json | jq -r --arg f "$2" '.[] | select(.name == $f) | .progress'; }
+z_ahead() { [ "$(jq -n --argjson p "$(progress_of z for-z.bin)" '$p >= 0.25')" = true ]; }
+wait_until 60 z_ahead
+as h coop fetch "$for_h" --peer "$(listen_of s)" -o "$WORK/h-out" --detach >/dev/null
 # fetched NAME FILE: NAME's fetch of FILE is complete.
 fetched() { [ "$(as "$1" coop fetch --list --json | jq -r --arg f "$2" '.[] | select(.name == $f) | .state')" = complete ]; }
 first_done() { fetched h for-h.bin || fetched z for-z.bin; }

@@ -93,4 +93,12 @@ caught_everywhere() { caught_on a && caught_on b && caught_on c; }
 wait_until 120 caught_everywhere
 wait_until 60 same_effort
 [ "$(effort_of a | jq --arg k "$ka" '.effort[$k].offender')" = false ] || fail "an honest member is named an offender"
+# The members keep the proof: coop ledger verify lists it and fails.
+proof_kept() {
+  local out rc=0
+  out=$(as "$1" coop ledger verify --json) || rc=$?
+  [ "$rc" = 1 ] && jq -e --arg k "$kc" 'any(.proofs[]; .offender == $k and .kind == "fork" and .valid)' <<<"$out" >/dev/null
+}
+wait_until 30 proof_kept a
+wait_until 30 proof_kept b
 log "ok: the forked chain is caught on every member"
