@@ -54,6 +54,11 @@ const char* describe(ProposalVerdict verdict) {
 
 ProposalVerdict check_proposal(const Record& proposal, const PublicKey& us, const std::optional<LastAgreed>& last,
                                const Counts& ours, const Tolerance& tolerance) {
+    return check_proposal(proposal, us, last, ours, ours.gave, tolerance);
+}
+
+ProposalVerdict check_proposal(const Record& proposal, const PublicKey& us, const std::optional<LastAgreed>& last,
+                               const Counts& ours, std::uint64_t gave_lagging, const Tolerance& tolerance) {
     if (shape_error(proposal)) return ProposalVerdict::malformed;
     if (!proposal.is_proposal()) return ProposalVerdict::not_a_proposal;
     if (proposal.counterparty != us) return ProposalVerdict::wrong_counterparty;
@@ -65,7 +70,8 @@ ProposalVerdict check_proposal(const Record& proposal, const PublicKey& us, cons
     }
     if (proposal.gave > saturating_add(ours.got, tolerance.allowed(ours.got))) return ProposalVerdict::inflated;
     if (proposal.got > saturating_add(ours.gave, tolerance.allowed(ours.gave))) return ProposalVerdict::inflated;
-    if (saturating_add(proposal.got, tolerance.allowed(ours.gave)) < ours.gave) return ProposalVerdict::deflated;
+    const std::uint64_t floor = std::min(gave_lagging, ours.gave);
+    if (saturating_add(proposal.got, tolerance.allowed(floor)) < floor) return ProposalVerdict::deflated;
     return ProposalVerdict::acceptable;
 }
 

@@ -61,6 +61,11 @@ const char* describe(ProposalVerdict verdict);   // one line for people
 // up in its next proposal (totals are cumulative), so that is accepted.
 ProposalVerdict check_proposal(const Record& proposal, const PublicKey& us, const std::optional<LastAgreed>& last,
                                const Counts& ours, const Tolerance& tolerance = {});
+// The same for a proposer whose count may lag ours: what it says it got is
+// deflated only below `gave_lagging`, the least we had given it in the
+// last moments (bytes in flight), and inflated above ours.gave, our count now.
+ProposalVerdict check_proposal(const Record& proposal, const PublicKey& us, const std::optional<LastAgreed>& last,
+                               const Counts& ours, std::uint64_t gave_lagging, const Tolerance& tolerance = {});
 
 // A proposal and the agreement that countersigns it, both checked. Only
 // pair() makes one, so holding a Transfer means the pairing rule holds.

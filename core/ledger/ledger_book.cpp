@@ -66,6 +66,11 @@ void LedgerBook::completed(Peer& peer, const Transfer& transfer) {
 
 void LedgerBook::counted(const PublicKey& peer, std::uint64_t gave, std::uint64_t got, std::int64_t now_ms) {
     Peer& p = peers_[peer];
+    // The history is a step function: our count stood where it was until
+    // now, then rose. Without that step a burst reported at once would hide
+    // the count a lagging peer may still hold.
+    if (p.gave_history.empty() || p.gave_history.back().second != p.counted.gave)
+        p.gave_history.emplace_back(now_ms, p.counted.gave);
     p.counted.gave += gave;
     p.counted.got += got;
     p.gave_history.emplace_back(now_ms, p.counted.gave);
@@ -74,7 +79,7 @@ void LedgerBook::counted(const PublicKey& peer, std::uint64_t gave, std::uint64_
 }
 
 std::uint64_t LedgerBook::lagged_gave(const Peer& peer, std::int64_t now_ms) const {
-    // Our count as it stood about lag_ms ago: the oldest within the window.
+    // The least our count stood at in the last lag_ms: the oldest within the window.
     for (const auto& [time, gave] : peer.gave_history)
         if (time >= now_ms - options_.lag_ms) return gave;
     return peer.counted.gave;
@@ -141,9 +146,10 @@ LedgerBook::Answer LedgerBook::on_proposal(const PublicKey&, Peer& peer, const R
     const PublicKey& us = identity_.public_key();
     std::optional<LastAgreed> last;
     if (peer.last) last = peer.last->last_agreed(us);
-    const Counts ours{lagged_gave(peer, now_ms), peer.counted.got};
+    const Counts ours{peer.counted.gave, peer.counted.got};
     Answer a;
-    const ProposalVerdict verdict = check_proposal(proposal, us, last, ours, options_.tolerance);
+    const ProposalVerdict verdict =
+        check_proposal(proposal, us, last, ours, lagged_gave(peer, now_ms), options_.tolerance);
     if (verdict != ProposalVerdict::acceptable) {
         ++counters_.refused_by_us;
         ++counters_.refusals[to_string(verdict)];

@@ -117,6 +117,19 @@ TEST_F(LedgerBookTest, ACountThatLagsOursIsNotADeflation) {
     EXPECT_EQ(answer.completed->gave(alice.key(), bob.key()), 100 * MiB);
 }
 
+TEST_F(LedgerBookTest, ACountThatLagsABurstReportedAtOnceIsNotADeflation) {
+    // Alice's 100 MiB reach her book in one report; bob proposed while he
+    // had counted 30 MiB of them. Her count stood at 0 a moment before.
+    alice.book->counted(bob.key(), 100 * MiB, 0, 1000);
+    bob.book->counted(alice.key(), 0, 30 * MiB, 900);
+    bob.book->settle(alice.key());
+    auto out = bob.book->due(1000);
+    ASSERT_EQ(out.size(), 1u);
+    auto answer = alice.book->on_message(bob.key(), out[0].message, 1100);
+    ASSERT_TRUE(answer.completed) << answer.problem;
+    EXPECT_EQ(answer.completed->gave(alice.key(), bob.key()), 30 * MiB);
+}
+
 TEST_F(LedgerBookTest, AnOldProposalReplayedIsRefusedAsStale) {
     moved(10 * MiB, 10 * MiB, 1000);
     const std::string first = propose(1000);

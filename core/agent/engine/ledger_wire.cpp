@@ -181,6 +181,9 @@ private:
     void on_ledger(std::string_view message) {
         if (!bound_) return problem("a ledger message before PROVE");
         last_message_ = Clock::now();
+        // What came before the message on this connection is counted before
+        // the ledger reads it: a proposal is checked against all of it.
+        report_counts();
         if (shared_->events.received) shared_->events.received(their_key_, std::string(message));
     }
 
