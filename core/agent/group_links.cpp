@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/agent/every.hpp"
 #include "core/agent/groups.hpp"
 #include "core/group/topic.hpp"
 #include "core/overlay/reason_text.hpp"
@@ -149,16 +150,7 @@ void Groups::serve_purpose(LinkId link, const Purpose& purpose) {
 // ---- the clock and the DHT -------------------------------------------------
 
 void Groups::schedule_tick() {
-    clock_.expires_after(tick_interval);
-    clock_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || closed_) return;
-        try {
-            tick();
-        } catch (const std::exception& e) {
-            spdlog::error("groups: {}", e.what());
-        }
-        schedule_tick();
-    });
+    every(clock_, tick_interval, [this] { return closed_; }, [this] { tick(); }, "groups");
 }
 
 void Groups::tick() {

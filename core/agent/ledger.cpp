@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/agent/every.hpp"
 #include "core/group/body.hpp"
 #include "core/group/hex.hpp"
 #include "core/ledger/ledger_json.hpp"
@@ -64,26 +65,12 @@ void Ledger::hook(EngineEvents& events) {
 void Ledger::attach(Engine& engine, Groups& groups) {
     engine_ = &engine;
     groups_ = &groups;
-    schedule_tick();
+    every(clock_, tick_interval, [this] { return closed_; }, [this] { tick(); }, "ledger");
 }
 
 void Ledger::close() {
     closed_ = true;
     clock_.cancel();
-}
-
-void Ledger::schedule_tick() {
-    if (closed_) return;
-    clock_.expires_after(tick_interval);
-    clock_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || closed_) return;
-        try {
-            tick();
-        } catch (const std::exception& e) {
-            spdlog::error("ledger: {}", e.what());
-        }
-        schedule_tick();
-    });
 }
 
 void Ledger::tick() {

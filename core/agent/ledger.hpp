@@ -58,7 +58,6 @@ private:
     static constexpr std::size_t max_hosts = 4096;  // addresses kept of keys seen bound
     static constexpr auto review_every = std::chrono::seconds(5);  // of the groups' proofs and effort
 
-    void schedule_tick();
     void tick();
     void bound(const Key& peer, const std::string& address);
     void counted(const Key& peer, std::uint64_t gave, std::uint64_t got);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/agent/engine/torrent_files.hpp"
+#include "core/agent/every.hpp"
 #include "core/ascii.hpp"
 
 namespace coop::agent {
@@ -500,16 +501,8 @@ void Transfers::on_failed(const std::string& id, const std::string& message, boo
 }
 
 void Transfers::schedule_progress() {
-    progress_timer_.expires_after(progress_interval);
-    progress_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || stopped_) return;
-        try {
-            report_progress();
-        } catch (const std::exception& e) {
-            spdlog::error("reporting progress: {}", e.what());
-        }
-        schedule_progress();
-    });
+    every(progress_timer_, progress_interval, [this] { return stopped_; }, [this] { report_progress(); },
+          "reporting progress");
 }
 
 void Transfers::report_progress() {
