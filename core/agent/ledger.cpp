@@ -107,11 +107,19 @@ void Ledger::bound(const Key& peer, const std::string& address) {
     next_review_ = {};  // a new address may need its priority now
 }
 
+bool Ledger::room_for(const Key& peer) {
+    if (book_.knows(peer) || book_.counterparties() < max_counterparties) return true;
+    if (++wire_problems_ % 1000 == 1)
+        spdlog::warn("ledger: {} counterparties already; ignoring the new key {}", max_counterparties, short_key(peer));
+    return false;
+}
+
 void Ledger::counted(const Key& peer, std::uint64_t gave, std::uint64_t got) {
-    book_.counted(peer, gave, got, now_ms());
+    if (room_for(peer)) book_.counted(peer, gave, got, now_ms());
 }
 
 void Ledger::received(const Key& peer, const std::string& message) {
+    if (!room_for(peer)) return;
     const auto answer = book_.on_message(peer, message, now_ms());
     if (!answer.problem.empty()) {
         ++refused_;
@@ -122,6 +130,10 @@ void Ledger::received(const Key& peer, const std::string& message) {
 }
 
 void Ledger::closing(const Key& peer) {
+    if (!room_for(peer)) {
+        if (engine_) engine_->release_ledger(peer);
+        return;
+    }
     book_.settle(peer);
     settling_.emplace(peer, Clock::now());
     send_due();
@@ -141,10 +153,11 @@ void Ledger::completed(const Transfer& transfer) {
     const auto ours = transfer.last_agreed(us);
     spdlog::info("ledger: agreed with {}: we gave {} bytes and got {} in all", short_key(other), ours.we_gave,
                  ours.we_got);
-    // The proposer posts it; the countersigner too, in case the proposer
-    // is offline or shares other groups. Each group counts it once.
-    const auto posted = groups_->post_transfer(transfer);
-    posted_ += posted.size();
+    // The proposer posts it: it holds the same groups with the other party
+    // as the countersigner does, and both propose when a connection
+    // settles, so each side's latest totals reach the groups in a pair of
+    // its own. Each group counts a pair once however often it comes.
+    if (transfer.proposer() == us && groups_) posted_ += groups_->post_transfer(transfer).size();
     next_review_ = {};
 }
 

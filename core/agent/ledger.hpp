@@ -56,6 +56,10 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     static constexpr std::size_t max_hosts = 4096;  // addresses kept of keys seen bound
+    // Keys cost nothing to make: past this many counterparties a new one's
+    // counts and messages are dropped (and counted as wire problems).
+    static constexpr std::size_t max_counterparties = 20'000;
+    bool room_for(const Key& peer);
     static constexpr auto review_every = std::chrono::seconds(5);  // of the groups' proofs and effort
 
     void tick();

@@ -86,6 +86,8 @@ public:
     // Every pair we are part of, by proposal id.
     std::vector<Transfer> transfers() const;
     std::vector<PeerLedger> peers() const;
+    bool knows(const PublicKey& peer) const { return peers_.count(peer) != 0; }
+    std::size_t counterparties() const { return peers_.size(); }
     const BookCounters& counters() const { return counters_; }
     ChainTip tip() const { return tip_; }
 
