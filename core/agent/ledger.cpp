@@ -91,6 +91,7 @@ void Ledger::tick() {
     if (now >= next_review_) {
         next_review_ = now + review_every;
         keep_proofs();
+        declare_capacity();
         update_priorities();
     }
 }
@@ -184,6 +185,30 @@ void Ledger::keep_proofs() {
     }
 }
 
+std::optional<std::uint64_t> Ledger::declared_capacity() {
+    const auto saved = store_.get("ledger.capacity");
+    if (!saved) return std::nullopt;
+    return std::strtoull(saved->c_str(), nullptr, 10);
+}
+
+void Ledger::declare_capacity() {
+    if (!groups_) return;
+    const auto declared = declared_capacity();
+    if (!declared) return;
+    const std::uint64_t up = *declared;
+    const std::string us = group::hex(identity_.public_key());
+    for (const auto& g : groups_->member_groups()) {
+        const auto& held = g.state->ledger.capacities;
+        const auto it = held.find(us);
+        if (it != held.end() && it->second == up) continue;
+        // Once per group and value while we run: a group that does not take
+        // it is not asked again and again.
+        if (!capacity_posted_.emplace(g.id, up).second) continue;
+        if (groups_->post_to_group(g.id, group::Kind::capacity, group::to_body(group::CapacityBody{up})))
+            spdlog::info("ledger: declared our capacity, {} bytes/s, in {}", up, g.name);
+    }
+}
+
 void Ledger::update_priorities() {
     if (!engine_ || !groups_) return;
     // Each key's best score relative to its group's best, over the groups
@@ -273,9 +298,9 @@ void Ledger::effort(const std::shared_ptr<Call>& call) {
 void Ledger::capacity(const std::shared_ptr<Call>& call) {
     const auto& p = call->params();
     json posted = json::array();
-    std::uint64_t up = 0;
-    if (auto saved = store_.get("ledger.capacity")) up = std::strtoull(saved->c_str(), nullptr, 10);
+    std::uint64_t up = declared_capacity().value_or(0);
     if (p.contains("up")) {
+        if (!groups_) throw RpcFailure(rpc::shutting_down, "the agent is still starting; try again");
         if (!p["up"].is_number_unsigned() || p["up"].get<std::uint64_t>() > group::max_capacity_up)
             throw RpcFailure(rpc::bad_input, "'up' must be bytes per second, a whole number from 0 to " +
                                                  std::to_string(group::max_capacity_up));
@@ -283,6 +308,7 @@ void Ledger::capacity(const std::shared_ptr<Call>& call) {
         store_.put("ledger.capacity", std::to_string(up));
         for (auto& name : groups_->post_to_member_groups(group::Kind::capacity, group::to_body(group::CapacityBody{up})))
             posted.push_back(name);
+        for (const auto& g : groups_->member_groups()) capacity_posted_.emplace(g.id, up);
     }
     call->reply({{"up", up}, {"groups", posted}});
 }

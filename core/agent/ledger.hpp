@@ -13,6 +13,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <utility>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +76,10 @@ private:
     // our groups that lack it, so the offender scores 0 in all of them.
     void keep_proofs();
     void update_priorities();
+    // Our declared capacity (coop ledger capacity) in every group we are
+    // in, those joined since it was declared too.
+    void declare_capacity();
+    std::optional<std::uint64_t> declared_capacity();  // bytes/s, as coop ledger capacity --up saved it
 
     void show(const std::shared_ptr<Call>& call);
     void effort(const std::shared_ptr<Call>& call);
@@ -97,6 +104,7 @@ private:
     std::uint64_t wire_problems_ = 0;
     std::uint64_t posted_ = 0;                    // ledger_record events we posted
     std::uint64_t proofs_kept_ = 0;
+    std::set<std::pair<group::Id, std::uint64_t>> capacity_posted_;
     std::uint64_t refused_ = 0;                   // messages the book refused or found bad
 };
 

@@ -12,10 +12,15 @@ start_agent z 4 --peer "$(listen_of s)"
 kh=$(as h coop agent status --json | jq -r .peer_id)
 kz=$(as z coop agent status --json | jq -r .peer_id)
 
+# Z declares its capacity while in no group: it reaches the group once Z joins.
+[ "$(as z coop ledger capacity --up 1MiB/s --json | jq -c '[.up, (.groups | length)]')" = "[1048576,0]" ] ||
+  fail "capacity --up did not report what it saved"
 as s coop group create club >/dev/null
 as h coop group join "$(as s coop group invite club)" --wait 60s >/dev/null || fail "h could not join"
 as z coop group join "$(as s coop group invite club)" --wait 60s >/dev/null || fail "z could not join"
 wait_until 120 converged club 3 0 s h z
+z_declared() { [ "$(as s coop ledger effort --group club --json | jq --arg z "$kz" '.groups[0].ledger.capacities[$z]')" = 1048576 ]; }
+wait_until 60 z_declared
 
 log "h gives s a file"
 random_file "$WORK/gift.bin" 16
