@@ -49,6 +49,8 @@ std::string validate(const Economy& economy) {
     if (economy.resources.empty()) return "no resources to plan";
     if (economy.members.empty()) return "no members";
     if (economy.members.size() > max_members) return "more than " + std::to_string(max_members) + " members";
+    if (economy.resources.size() > max_resources)
+        return "more than " + std::to_string(max_resources) + " resources";
     const std::size_t r = economy.resources.size();
     std::set<std::string> names;
     for (const auto& res : economy.resources) {
@@ -59,6 +61,7 @@ std::string validate(const Economy& economy) {
     for (const auto& m : economy.members) {
         if (m.id.empty()) return "a member without an id";
         if (!ids.insert(m.id).second) return "member " + m.id + " listed twice";
+        if (m.share > max_share) return "member " + m.id + ": share weight above " + std::to_string(max_share);
         if (m.capacity.size() > r || m.offers.size() > r || m.requests.size() > r)
             return "member " + m.id + ": more entries than resources";
         for (std::size_t j = 0; j < r; ++j) {
@@ -104,7 +107,7 @@ Economy canonical(Economy economy) {
 
 std::uint64_t share_weight(double ledger_share) {
     if (!(ledger_share > 0)) return 0;
-    if (ledger_share >= 1) return 1'000'000'000;
+    if (ledger_share >= 1) return max_share;
     return static_cast<std::uint64_t>(std::llround(ledger_share * 1e9));
 }
 

@@ -11,8 +11,9 @@
 // resource (int64), prices are fixed-point credits per unit (int64, 10^-6
 // credits), every product or sum of products is taken in 128 bits, and
 // every division rounds the way C++ integer division does (toward zero), in
-// one stated order. Inputs are bounded (max_quantity, max_price) so no
-// 128-bit intermediate can overflow with up to max_members members.
+// one stated order. Inputs are bounded (max_quantity, max_price,
+// max_members, max_resources, max_share) so no 128-bit intermediate can
+// overflow: a cost is at most 2^86, the value of all capacity 2^103.
 //
 // A schedule is piecewise linear through its points (ascending price);
 // below the first point it holds the first quantity, above the last the
@@ -40,6 +41,8 @@ constexpr std::int64_t ppm = 1'000'000; // ratios in parts per million
 constexpr Quantity max_quantity = Quantity{1} << 40;
 constexpr Price max_price = Price{1} << 40;
 constexpr std::size_t max_members = 100'000;
+constexpr std::size_t max_resources = 64;
+constexpr std::uint64_t max_share = 1'000'000'000;  // share_weight(1)
 constexpr std::size_t max_points = 8;  // per schedule
 
 struct Resource {

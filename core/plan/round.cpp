@@ -25,7 +25,9 @@ std::vector<__int128> budgets(const std::vector<std::uint64_t>& weights, __int12
         total = static_cast<__int128>(n);
     }
     std::vector<__int128> out(n);
-    for (std::size_t i = 0; i < n; ++i) out[i] = value * w[i] / total;
+    // floor(value * w / total) without forming value * w (up to 2^133).
+    const __int128 whole = value / total, part = value % total;
+    for (std::size_t i = 0; i < n; ++i) out[i] = whole * w[i] + part * w[i] / total;
     return out;
 }
 

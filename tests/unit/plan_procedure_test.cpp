@@ -230,6 +230,32 @@ TEST(PlanProcedure, ScaleToTotalIsExact) {
     EXPECT_EQ(scale_to_total({5, 5}, 0), (std::vector<Quantity>{0, 0}));
 }
 
+// The largest inputs validate allows: every product and sum stays within
+// 128 bits, so the plan is still exact (received = provided).
+TEST(PlanProcedure, LargestInputsStayExact) {
+    Economy e;
+    for (int j = 0; j < 8; ++j) e.resources.push_back({"r" + std::to_string(j), "unit"});
+    for (const char* id : {"a", "b", "c"}) {
+        Member m{id, max_share, {}, {}, {}};
+        for (int j = 0; j < 8; ++j) {
+            m.capacity.push_back(max_quantity);
+            m.offers.push_back(Schedule::ramp(0, 0, max_price, max_quantity));
+            m.requests.push_back(Schedule::fixed(max_quantity));
+        }
+        e.members.push_back(m);
+    }
+    e.members[0].requests.assign(8, Schedule{});
+    ASSERT_EQ(validate(e), "");
+    Rules rules;
+    rules.start_prices.assign(8, Rules{}.board.ceiling);
+    rules.max_rounds = 3;
+    const Plan plan = make_plan(e, rules);
+    expect_consistent(e, plan);
+    EXPECT_GT(plan.members[1].receives[0], 0);
+    e.members[2].share = max_share + 1;
+    EXPECT_EQ(validate(e), "member c: share weight above 1000000000");
+}
+
 TEST(PlanProcedure, RefusesARoundLimitBelowOne) {
     Rules rules;
     rules.max_rounds = 0;
