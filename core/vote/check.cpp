@@ -21,6 +21,12 @@ std::optional<std::string> options_problem(const Proposal& proposal, const std::
     return std::nullopt;
 }
 
+// "a majority", "an approval", ...
+std::string a_method(Method method) {
+    const std::string name(method_name(method));
+    return (method == Method::approval ? "an " : "a ") + name;
+}
+
 bool blank(const std::string& text) {
     return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
@@ -31,7 +37,7 @@ std::optional<std::string> proposal_problem(const Proposal& proposal) {
     if (proposal.method == Method::consent) {
         if (!proposal.options.empty()) return "a consent proposal has no options";
     } else if (proposal.options.size() < 2) {
-        return "a " + std::string(method_name(proposal.method)) + " proposal needs at least 2 options";
+        return a_method(proposal.method) + " proposal needs at least 2 options";
     }
     std::set<std::string> seen;
     for (const auto& option : proposal.options) {
@@ -46,8 +52,7 @@ std::optional<std::string> proposal_problem(const Proposal& proposal) {
 
 std::optional<std::string> choice_problem(const Proposal& proposal, const Choice& choice) {
     if (method_of(choice) != proposal.method)
-        return "a " + std::string(method_name(method_of(choice))) + " ballot for a " +
-               std::string(method_name(proposal.method)) + " proposal";
+        return a_method(method_of(choice)) + " ballot for " + a_method(proposal.method) + " proposal";
     if (const auto* pick = std::get_if<Pick>(&choice)) return options_problem(proposal, {pick->option});
     if (const auto* approve = std::get_if<Approve>(&choice)) return options_problem(proposal, approve->options);
     if (const auto* consent = std::get_if<Consent>(&choice)) {
