@@ -12,16 +12,13 @@ using group::Kind;
 std::vector<std::string> Groups::post_transfer(const coop::ledger::Transfer& transfer) {
     const Identity::PublicKey& us = identity_.public_key();
     const Identity::PublicKey& other = transfer.proposer() == us ? transfer.countersigner() : transfer.proposer();
-    std::string body;
+    const std::string body = group::to_body(group::LedgerRecordBody{transfer});
     std::vector<std::string> posted;
     for (auto& [id, h] : groups_) {
-        if (h.record.status != group::Membership::member) continue;
         const auto* s = folded_for_access(h);
-        if (!s || !s->is_member(us) || !s->is_member(other)) continue;
-        if (body.empty()) body = group::to_body(group::LedgerRecordBody{transfer});
+        if (!s || !s->is_member(other)) continue;
         try {
-            publish(h, Kind::ledger_record, body);
-            posted.push_back(s->name);
+            if (post_to_group(id, Kind::ledger_record, body)) posted.push_back(s->name);
         } catch (const std::exception& e) {
             spdlog::warn("cannot post a ledger record into {}: {}", s->name, e.what());
         }

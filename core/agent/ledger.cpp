@@ -49,6 +49,8 @@ Ledger::Ledger(boost::asio::io_context& io, Store& store, const Identity& identi
                 if (auto k = group::from_hex<32>(key); k && address.is_string() && hosts_.size() < max_hosts)
                     hosts_[*k] = address.get<std::string>();
     }
+    if (auto saved = store_.get("ledger.capacity")) declared_ = std::strtoull(saved->c_str(), nullptr, 10);
+    for (const auto& proof : records_.proofs()) kept_proofs_.insert(group::hex(proof.id()));
 }
 
 void Ledger::hook(EngineEvents& events) {
@@ -76,12 +78,10 @@ void Ledger::close() {
 void Ledger::tick() {
     send_due();
     // A held connection goes once nothing is left to settle on it.
+    // (The engine lets it go after 10 s anyway; the entry goes a little later.)
     const auto now = Clock::now();
-    const auto peers = book_.peers();
     for (auto it = settling_.begin(); it != settling_.end();) {
-        const auto p = std::find_if(peers.begin(), peers.end(), [&](const auto& l) { return l.peer == it->first; });
-        const bool pending = p != peers.end() && p->proposal_pending;
-        if (!pending || now - it->second > std::chrono::seconds(15)) {
+        if (!book_.proposal_pending(it->first) || now - it->second > std::chrono::seconds(15)) {
             if (engine_) engine_->release_ledger(it->first);
             it = settling_.erase(it);
         } else {
@@ -175,7 +175,7 @@ void Ledger::keep_proofs() {
         }
     }
     for (const auto& [id, proof] : found) {
-        if (!records_.save_proof(proof)) continue;  // kept and passed on already
+        if (!kept_proofs_.insert(id).second || !records_.save_proof(proof)) continue;  // kept and passed on already
         spdlog::warn("ledger: proof of fraud ({}) against {}: kept, and posted to the groups that lack it",
                      coop::ledger::to_string(proof.kind), short_key(proof.offender()));
         ++proofs_kept_;
@@ -185,17 +185,10 @@ void Ledger::keep_proofs() {
     }
 }
 
-std::optional<std::uint64_t> Ledger::declared_capacity() {
-    const auto saved = store_.get("ledger.capacity");
-    if (!saved) return std::nullopt;
-    return std::strtoull(saved->c_str(), nullptr, 10);
-}
-
 void Ledger::declare_capacity() {
     if (!groups_) return;
-    const auto declared = declared_capacity();
-    if (!declared) return;
-    const std::uint64_t up = *declared;
+    if (!declared_) return;
+    const std::uint64_t up = *declared_;
     const std::string us = group::hex(identity_.public_key());
     for (const auto& g : groups_->member_groups()) {
         const auto& held = g.state->ledger.capacities;
@@ -242,8 +235,8 @@ json Ledger::status() const {
     const auto& c = book_.counters();
     return {{"enabled", engine_ && engine_->ledger_enabled()},
             {"seq", book_.tip().seq},
-            {"counterparties", book_.peers().size()},
-            {"transfers", book_.transfers().size()},
+            {"counterparties", book_.counterparties()},
+            {"transfers", book_.transfer_count()},
             {"proposed", c.proposed},
             {"agreed", c.agreed},
             {"countersigned", c.countersigned},
@@ -298,7 +291,7 @@ void Ledger::effort(const std::shared_ptr<Call>& call) {
 void Ledger::capacity(const std::shared_ptr<Call>& call) {
     const auto& p = call->params();
     json posted = json::array();
-    std::uint64_t up = declared_capacity().value_or(0);
+    std::uint64_t up = declared_.value_or(0);
     if (p.contains("up")) {
         if (!groups_) throw RpcFailure(rpc::shutting_down, "the agent is still starting; try again");
         if (!p["up"].is_number_unsigned() || p["up"].get<std::uint64_t>() > group::max_capacity_up)
@@ -306,6 +299,7 @@ void Ledger::capacity(const std::shared_ptr<Call>& call) {
                                                  std::to_string(group::max_capacity_up));
         up = p["up"].get<std::uint64_t>();
         store_.put("ledger.capacity", std::to_string(up));
+        declared_ = up;
         for (auto& name : groups_->post_to_member_groups(group::Kind::capacity, group::to_body(group::CapacityBody{up})))
             posted.push_back(name);
         for (const auto& g : groups_->member_groups()) capacity_posted_.emplace(g.id, up);

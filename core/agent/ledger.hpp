@@ -79,7 +79,7 @@ private:
     // Our declared capacity (coop ledger capacity) in every group we are
     // in, those joined since it was declared too.
     void declare_capacity();
-    std::optional<std::uint64_t> declared_capacity();  // bytes/s, as coop ledger capacity --up saved it
+
 
     void show(const std::shared_ptr<Call>& call);
     void effort(const std::shared_ptr<Call>& call);
@@ -104,6 +104,8 @@ private:
     std::uint64_t wire_problems_ = 0;
     std::uint64_t posted_ = 0;                    // ledger_record events we posted
     std::uint64_t proofs_kept_ = 0;
+    std::set<std::string> kept_proofs_;           // ids of the proofs in the store
+    std::optional<std::uint64_t> declared_;       // bytes/s, as coop ledger capacity --up saved it
     std::set<std::pair<group::Id, std::uint64_t>> capacity_posted_;
     std::uint64_t refused_ = 0;                   // messages the book refused or found bad
 };

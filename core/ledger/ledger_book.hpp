@@ -88,6 +88,12 @@ public:
     std::vector<PeerLedger> peers() const;
     bool knows(const PublicKey& peer) const { return peers_.count(peer) != 0; }
     std::size_t counterparties() const { return peers_.size(); }
+    std::size_t transfer_count() const { return transfers_.size(); }
+    // Our proposal to `peer` waits for its answer.
+    bool proposal_pending(const PublicKey& peer) const {
+        const auto it = peers_.find(peer);
+        return it != peers_.end() && it->second.pending.has_value();
+    }
     const BookCounters& counters() const { return counters_; }
     ChainTip tip() const { return tip_; }
 

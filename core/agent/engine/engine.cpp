@@ -92,13 +92,6 @@ lt::sha1_hash topic_hash(const std::string& hex) {
     return h;
 }
 
-Endpoint endpoint_of(const lt::tcp::endpoint& e) {
-    auto address = e.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-    return {address.to_string(), e.port()};
-}
-
 // Where every peer can reach every other (loopback, a LAN, a test net).
 bool local_network(const EngineConfig& c) { return c.listen.is_local_network() || c.no_public; }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "core/agent/engine/lt_convert.hpp"
 #include "core/group/binary.hpp"
 
 namespace coop::agent {
@@ -38,13 +39,6 @@ std::string bind_message(const std::array<std::uint8_t, nonce_size>& verifier_no
     m.append(reinterpret_cast<const char*>(verifier_nonce.data()), verifier_nonce.size());
     m.append(reinterpret_cast<const char*>(verifier.data()), verifier.size());
     return m;
-}
-
-std::string address_of(const lt::tcp::endpoint& e) {
-    auto address = e.address();
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-    return address.to_string();
 }
 
 class LedgerPeer;
@@ -174,7 +168,7 @@ private:
             return problem("PROVE does not verify: the peer does not hold the key it claims");
         bound_ = true;
         shared_->bound[their_key_].insert(this);
-        if (shared_->events.bound) shared_->events.bound(their_key_, address_of(pc_.remote()));
+        if (shared_->events.bound) shared_->events.bound(their_key_, endpoint_of(pc_.remote()).address);
         report_counts();
     }
 

@@ -22,6 +22,15 @@ inline std::string hex(const char* data, std::size_t size) {
     return out;
 }
 
+// A peer's endpoint as we print and match it: IPv4 peers reached over an
+// IPv6 socket as plain IPv4.
+inline Endpoint endpoint_of(const lt::tcp::endpoint& e) {
+    auto address = e.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    return {address.to_string(), e.port()};
+}
+
 inline std::string full_hash(const lt::info_hash_t& ih) {
     if (ih.has_v2()) return hex(ih.v2.data(), ih.v2.size());
     return hex(ih.v1.data(), ih.v1.size());
