@@ -22,7 +22,9 @@ constexpr std::size_t max_follows = 64;
 constexpr std::size_t max_answer_bytes = 768 * 1024;
 
 const Kind known_kinds[] = {Kind::genesis, Kind::join,   Kind::leave,         Kind::post,     Kind::share,
-                            Kind::retract, Kind::remove, Kind::ledger_record, Kind::capacity, Kind::ledger_proof};
+                            Kind::retract, Kind::remove, Kind::ledger_record, Kind::capacity, Kind::ledger_proof,
+                            Kind::proposal, Kind::ballot, Kind::close, Kind::plan_offer, Kind::plan_request,
+                            Kind::plan_start};
 
 std::set<Kind> kinds_param(const json& params) {
     std::set<Kind> out;

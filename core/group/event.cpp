@@ -21,6 +21,12 @@ std::string to_string(Kind kind) {
         case Kind::ledger_record: return "ledger_record";
         case Kind::capacity: return "capacity";
         case Kind::ledger_proof: return "ledger_proof";
+        case Kind::proposal: return "proposal";
+        case Kind::ballot: return "ballot";
+        case Kind::close: return "close";
+        case Kind::plan_offer: return "plan_offer";
+        case Kind::plan_request: return "plan_request";
+        case Kind::plan_start: return "plan_start";
     }
     return "kind " + std::to_string(static_cast<unsigned>(kind));
 }

@@ -37,8 +37,14 @@ enum class Kind : std::uint16_t {
     retract = 6,  // the uploader withdraws a catalog entry
     remove = 7,   // reserved: removal is decided by a vote (issue 7)
     // 8-15: more membership and content kinds (8 is kept for "admit").
-    // 16-31: governance: proposal = 16, ballot = 17.
-    // 32-47: planning: plan_offer = 32, plan_request = 33.
+    // 16-31: governance.
+    proposal = 16,  // a decision put to the members (core/vote)
+    ballot = 17,    // a member's choice on a proposal; the last one counts
+    close = 18,     // records that a proposal or a planning has closed
+    // 32-47: planning (core/plan).
+    plan_offer = 32,    // what a member offers of the group's resources
+    plan_request = 33,  // what a member asks of them
+    plan_start = 34,    // opens a planning of the group's resources
     // 48-63: jobs: job_claim = 48, job_done = 49.
     // 64-79: accounting (65 is kept for "rating").
     ledger_record = 64,  // a countersigned transfer of the bandwidth ledger

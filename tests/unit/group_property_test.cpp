@@ -151,7 +151,7 @@ private:
             return {Kind::join, to_body(j)};
         }
         if (roll < 76) return {Kind::leave, "{}"};
-        if (roll < 80) return {static_cast<Kind>(16 + rng_() % 60), R"({"future":true})"};
+        if (roll < 80) return {static_cast<Kind>(100 + rng_() % 60), R"({"future":true})"};
         if (roll < 83) return {Kind::remove, "{}"};
         if (roll < 86) return {Kind::post, "garbage \xff"};
         return {Kind::post, to_body(coop::group::PostBody{"hello"})};

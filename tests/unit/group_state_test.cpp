@@ -428,7 +428,7 @@ TEST(GroupState, UnknownKindsAndRemovalsAreCounted) {
     TestGroup g(true);
     const Identity alice = Identity::generate();
     g.join(alice);
-    g.append(g.founder, static_cast<Kind>(16), R"({"proposal":"x"})");
+    g.append(g.founder, static_cast<Kind>(99), R"({"proposal":"x"})");
     g.append(g.founder, Kind::remove, to_body(coop::group::RetractBody{}));
     const auto s = g.state();
     EXPECT_EQ(ignored(s, "unknown kind"), 1u);
