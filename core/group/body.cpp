@@ -264,6 +264,16 @@ std::optional<RetractBody> parse_retract(std::string_view body, std::string* why
     return r;
 }
 
+std::optional<CloseBody> parse_close(std::string_view body, std::string* why) {
+    auto j = parse_object(body);
+    if (!j) return fail<CloseBody>(why, "not a JSON object");
+    auto of = j->find("of");
+    CloseBody c;
+    if (of == j->end() || !of->is_string() || !hex_to_bytes(of->get_ref<const std::string&>(), c.of.data(), c.of.size()))
+        return fail<CloseBody>(why, "of must be a proposal's or a planning's id in hex");
+    return c;
+}
+
 std::optional<LedgerRecordBody> parse_ledger_record(std::string_view body, std::string* why) {
     using coop::ledger::Record;
     auto j = parse_object(body);
@@ -329,6 +339,8 @@ std::string to_body(const ShareBody& b) {
 }
 
 std::string to_body(const RetractBody& b) { return json{{"entry", hex(b.entry)}}.dump(); }
+
+std::string to_body(const CloseBody& b) { return json{{"of", hex(b.of)}}.dump(); }
 
 std::string to_body(const LedgerRecordBody& b) {
     return json{{"proposal", bytes_hex(b.transfer.proposal().encode())},

@@ -82,6 +82,13 @@ struct LedgerProofBody {
     coop::ledger::Proof proof;
 };
 
+// {"of": the proposal's or the planning's event id in hex}: records that
+// it has closed. The fold takes the first close in canonical order signed
+// at or after the closing time; later ones change nothing.
+struct CloseBody {
+    Id of{};
+};
+
 // What is wrong with `text` as a post's, in one line naming it: not valid
 // UTF-8, over max_post_bytes, or a control character other than a line
 // break or a tab. "" if nothing is. parse_post's `why` says the same.
@@ -94,6 +101,7 @@ std::optional<JoinBody> parse_join(std::string_view body, std::string* why = nul
 std::optional<PostBody> parse_post(std::string_view body, std::string* why = nullptr);
 std::optional<ShareBody> parse_share(std::string_view body, std::string* why = nullptr);
 std::optional<RetractBody> parse_retract(std::string_view body, std::string* why = nullptr);
+std::optional<CloseBody> parse_close(std::string_view body, std::string* why = nullptr);
 // The reasons of these three are fixed phrases, never the body's data: the
 // fold counts ignored events by them.
 std::optional<LedgerRecordBody> parse_ledger_record(std::string_view body, std::string* why = nullptr);
@@ -108,6 +116,7 @@ std::string to_body(const JoinBody& body);
 std::string to_body(const PostBody& body);
 std::string to_body(const ShareBody& body);
 std::string to_body(const RetractBody& body);
+std::string to_body(const CloseBody& body);
 std::string to_body(const LedgerRecordBody& body);
 std::string to_body(const CapacityBody& body);
 std::string to_body(const LedgerProofBody& body);
