@@ -46,9 +46,10 @@ json event_json(json e) {
 }
 
 int create(const std::string& name, const std::vector<std::string>& topics, bool open, const std::string& about,
-           bool as_json) {
+           const std::string& admission, bool as_json) {
     auto client = connect();
     json params = {{"name", name}, {"open", open}};
+    if (!admission.empty()) params["admission"] = admission;
     if (!topics.empty()) params["topics"] = topics;
     if (!about.empty()) params["about"] = about;
     const json r = client.call("group.create", params);
@@ -59,6 +60,8 @@ int create(const std::string& name, const std::vector<std::string>& topics, bool
     const std::string id = cli::short_id(r.value("group", ""));
     std::cout << "created " << name_and_id(r) << ", "
               << (r.value("open", false) ? "open: anyone may join with coop group join " + id
+                  : admission == "vote"  ? "admission by vote: coop group invite " + id +
+                                              " lets someone apply, and coop vote propose " + id + " --admit KEY admits them"
                                          : "by invite: coop group invite " + id + " makes one")
               << "\n";
     return cli::ok;
@@ -137,6 +140,9 @@ int join(const std::string& what, std::optional<std::int64_t> wait_s, bool as_js
     if (as_json) {
         r["event"] = "done";
         cli::print_json(r);
+    } else if (r.value("applied", false)) {
+        std::cout << "applied to " << name_and_id(r) << ": its members admit you by a vote; coop group list "
+                     "shows you as a member once they have\n";
     } else {
         std::cout << "joined " << name_and_id(r) << ": " << r.value("events", 0) << " events; chat with coop group chat "
                   << cli::short_id(r.value("group", "")) << "\n";
@@ -299,6 +305,13 @@ int main(int argc, char** argv) {
     auto* open_flag = create_cmd->add_flag("--open", open, "anyone may join, and the group is announced under its topics");
     create_cmd->add_flag("--closed", closed, "members join by invite only (the default)")->excludes(open_flag);
     create_cmd->add_option("--about", about, "what the group is about, in a sentence or two")->type_name("TEXT");
+    std::string admission;
+    create_cmd
+        ->add_option("--admission", admission,
+                     "closed groups: invite (an invite lets one in, the default) or vote (an invite lets one apply; "
+                     "a vote admits)")
+        ->type_name("HOW")
+        ->check(CLI::IsMember({"invite", "vote"}));
     create_cmd->add_flag("--json", create_json, "print the new group as JSON");
 
     auto* list_cmd = app.add_subcommand("list", "list the groups this agent is in or joining");
@@ -422,7 +435,7 @@ int main(int argc, char** argv) {
     }
 
     return cli::guarded(program, [&] {
-        if (*create_cmd) return create(create_name, topics, open, about, create_json);
+        if (*create_cmd) return create(create_name, topics, open, about, admission, create_json);
         if (*list_cmd) return list(list_json);
         if (*show_cmd) return show(show_group, show_json);
         if (*invite_cmd) return invite(invite_group, expires_s.value_or(86400), uses, invite_json);

@@ -30,6 +30,7 @@ constexpr Command commands[] = {
     {"stream", "play a video while it downloads (mpv, ffplay), or pipe its bytes"},
     {"group", "groups: chat and a shared catalog, kept by every member, found by interest"},
     {"ledger", "effort ledger: signed records of what members gave, and effort per group"},
+    {"vote", "decisions: proposals and ballots tallied by every member, and planning of shared resources"},
 };
 
 std::vector<std::filesystem::path> search_dirs() {

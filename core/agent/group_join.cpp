@@ -145,6 +145,19 @@ void Groups::join_progress(Held& h) {
     const auto* s = folded(h);
     if (!s) return;
     if (s->is_member(identity_.public_key())) return became_member(h);
+    if (s->applicants.count(group::hex(identity_.public_key()))) {
+        // Admission by vote: we applied, and stay joining until a vote
+        // admits us (the fold then makes us a member, and this says so).
+        for (auto it = joins_.begin(); it != joins_.end();) {
+            if (it->group != id) {
+                ++it;
+                continue;
+            }
+            it->call->reply({{"group", group::hex(id)}, {"name", s->name}, {"events", h.log->size()}, {"applied", true}});
+            it = joins_.erase(it);
+        }
+        return;
+    }
     if (h.join && h.log->has(h.join->id())) {
         // Our join is in the log, and the group's rules ignore it: someone
         // used the invite first in the canonical order.

@@ -173,6 +173,7 @@ void Groups::tick() {
     }
     check_joins(now);
     check_finds(now);
+    review_decisions();
 }
 
 void Groups::discover(Held& h, Clock::time_point now) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/agent/groups.hpp"
+#include "core/group/body_vote.hpp"
 #include "core/group/invite.hpp"
 
 namespace coop::agent {
@@ -68,6 +69,12 @@ void Groups::create(const CallPtr& call) {
     body.about = p.value("about", std::string());
     body.topics = p.value("topics", std::vector<std::string>{});
     body.open = p.value("open", false);
+    const std::string admission = p.value("admission", std::string("invite"));
+    auto a = group::admission_from_name(admission);
+    if (!a) throw RpcFailure(rpc::bad_input, "admission is invite or vote, not '" + admission + "'");
+    if (*a == group::Admission::vote && body.open)
+        throw RpcFailure(rpc::bad_input, "an open group lets anyone in; admission by vote is for closed groups");
+    body.admission = *a;
     const std::string text = body_text(body);
     std::string why;
     if (!group::parse_genesis(text, &why)) throw RpcFailure(rpc::bad_input, why);
@@ -154,6 +161,8 @@ void Groups::show(const CallPtr& call) {
                  {"open", s->open},
                  {"founder", group::hex(s->founder)},
                  {"members", members_json(h)},
+                 {"admission", s->open ? "open" : group::to_string(s->admission)},
+                 {"applicants", s->applicants},
                  {"left", left},
                  {"online", on},
                  {"catalog", live_entries(*s)},
@@ -256,6 +265,16 @@ json Groups::event_json(const group::Event& e, const Id& id) const {
             break;
         case Kind::genesis:
             if (auto b = group::parse_genesis(e.body)) j["name"] = b->name;
+            break;
+        case Kind::proposal:
+            j["proposal"] = group::hex(id);
+            if (auto b = group::parse_proposal(e.body)) j["title"] = b->title;
+            break;
+        case Kind::ballot:
+            if (auto b = group::parse_ballot(e.body)) j["proposal"] = group::hex(b->proposal);
+            break;
+        case Kind::close:
+            if (auto b = group::parse_close(e.body)) j["proposal"] = group::hex(b->of);
             break;
         default: break;
     }

@@ -72,7 +72,8 @@ void Groups::register_methods(RpcServer& server) {
         {"group.invite", &Groups::invite},   {"group.join", &Groups::join},       {"group.leave", &Groups::leave},
         {"group.members", &Groups::members}, {"group.find", &Groups::find},       {"group.post", &Groups::post},
         {"group.log", &Groups::history},     {"group.catalog", &Groups::catalog}, {"group.share", &Groups::share},
-        {"group.retract", &Groups::retract},
+        {"group.retract", &Groups::retract}, {"vote.propose", &Groups::propose}, {"vote.cast", &Groups::cast},
+        {"vote.list", &Groups::decisions},   {"vote.show", &Groups::decision},
     };
     for (const auto& [name, method] : methods)
         server.handle(name, [this, method](const CallPtr& call) {

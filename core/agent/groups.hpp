@@ -284,6 +284,24 @@ private:
     void retract(const CallPtr& call);
     void shared(const CallPtr& call, const group::Id& group, group::ShareBody body);
 
+    // --- group_votes.cpp: decisions ---
+    struct FoundDecision {
+        Held* h = nullptr;
+        const group::GroupState* s = nullptr;
+        std::string id;
+        const group::Decision* d = nullptr;
+    };
+    // A proposal of a group we are in, by an id prefix; throws RpcFailure.
+    FoundDecision resolve_decision(const std::string& given);
+    void propose(const CallPtr& call);
+    void cast(const CallPtr& call);
+    void decisions(const CallPtr& call);
+    void decision(const CallPtr& call);
+    nlohmann::json decision_summary(const group::GroupState& s, const std::string& id, const group::Decision& d,
+                                    std::int64_t now) const;
+    // Posts the close of each of our groups' proposals that is due.
+    void review_decisions();
+
     boost::asio::io_context& io_;
     Store& store_;
     group::EventStore events_;
@@ -306,6 +324,7 @@ private:
     std::uint64_t next_find_ = 1;
     std::list<Follow> follows_;
     std::map<group::Id, FoundGroup> found_;  // recent find answers, for join {group}
+    std::set<std::string> closes_sent_;      // proposals we closed, so one close each
 };
 
 }  // namespace coop::agent

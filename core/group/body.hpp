@@ -14,6 +14,7 @@
 
 #include "core/group/event.hpp"
 #include "core/group/invite.hpp"
+#include "core/group/state.hpp"
 #include "core/ledger/agreement.hpp"
 #include "core/ledger/proof.hpp"
 
@@ -31,12 +32,15 @@ inline constexpr int max_media_depth = 8;  // the state dumps media, and dumping
 // 1 TB/s: past any link a member could have, so a typo or a lie.
 inline constexpr std::uint64_t max_capacity_up = 1'000'000'000'000;
 
-// {"name", "about", "topics": [...], "open": bool}: name and open required.
+// {"name", "about", "topics": [...], "open": bool, "admission": "invite" |
+// "vote"}: name and open required; admission (closed groups) is invite
+// when absent.
 struct GenesisBody {
     std::string name;
     std::string about;
     std::vector<std::string> topics;  // sorted and unique once parsed
     bool open = false;
+    Admission admission = Admission::invite;
 };
 
 // {} in an open group; {"invite": {...}} in a closed one.

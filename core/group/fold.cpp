@@ -8,6 +8,7 @@
 #include "core/group/admission.hpp"
 #include "core/group/body.hpp"
 #include "core/group/fold_ledger.hpp"
+#include "core/group/fold_vote.hpp"
 
 namespace coop::group {
 namespace {
@@ -29,6 +30,12 @@ public:
             case Kind::ledger_record: return by_member(e, [&] { ignore_if_reason(ledger_.record(e, state_)); });
             case Kind::capacity: return by_member(e, [&] { ignore_if_reason(ledger_.capacity(e, state_)); });
             case Kind::ledger_proof: return by_member(e, [&] { ignore_if_reason(ledger_.proof(e, state_)); });
+            case Kind::proposal: return by_member(e, [&] { ignore_if_reason(vote_.proposal(id, e, state_)); });
+            case Kind::ballot: return by_member(e, [&] { ignore_if_reason(vote_.ballot(id, e, state_)); });
+            case Kind::close: return by_member(e, [&] { close(id, e); });
+            case Kind::plan_start:
+            case Kind::plan_offer:
+            case Kind::plan_request: break;
         }
         ignore("unknown kind");
     }
@@ -72,6 +79,7 @@ private:
         state_.about = body->about;
         state_.topics = body->topics;
         state_.open = body->open;
+        state_.admission = body->admission;
     }
 
     void join(const Id& id, const Event& e) {
@@ -91,9 +99,23 @@ private:
             use->second.inviter = invite.inviter;
             use->second.single_use = invite.single_use;
             use->second.joiners.push_back(who);
+            // Admission by vote: the invite lets them apply; a passed
+            // admission vote, before or after, makes them a member.
+            if (state_.admission == Admission::vote && !state_.admitted.count(who)) {
+                state_.applicants[who] = hex(id);
+                return;
+            }
         }
         state_.left.erase(who);
         state_.members[who] = Member{id, e.time_ms};
+    }
+
+    // A close names a proposal or a planning.
+    void close(const Id& id, const Event& e) {
+        auto body = parse_close(e.body);
+        if (!body) return ignore("malformed close body");
+        if (vote_.holds(body->of, state_)) return ignore_if_reason(vote_.close(body->of, id, e, state_));
+        ignore("close of an unknown proposal or planning");
     }
 
     void leave(const Id& id, const Event& e) {
@@ -136,6 +158,7 @@ private:
 
     GroupState state_;
     LedgerFold ledger_;
+    VoteFold vote_;
     std::map<PublicKey, std::string> hex_;
 };
 

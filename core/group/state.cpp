@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "core/group/body.hpp"
+#include "core/group/body_vote.hpp"
+#include "core/vote/tally_json.hpp"
 
 namespace coop::group {
 
@@ -64,7 +66,42 @@ json ledger_json(const LedgerState& l) {
     return j;
 }
 
+json ballot_json(const coop::vote::Ballot& b) {
+    return {{"ballot", b.event_id}, {"voter", b.voter}, {"signed_ms", b.signed_ms}};
+}
+
+json decision_json(const Decision& d) {
+    json j;
+    j["title"] = d.title;
+    j["text"] = d.text;
+    j["author"] = hex(d.author);
+    j["time_ms"] = d.time_ms;
+    j["method"] = std::string(coop::vote::method_name(d.proposal.method));
+    j["options"] = d.proposal.options;
+    j["closes_ms"] = d.proposal.closes_ms;
+    j["quorum"] = d.proposal.quorum;
+    j["affects"] = d.proposal.affected;
+    j["unaffected_say"] = d.proposal.unaffected_say;
+    j["action"] = action_json(d.action);
+    j["ballots"] = json::array();
+    for (const auto& b : d.ballots) j["ballots"].push_back(ballot_json(b));
+    j["after_close"] = json::array();
+    for (const auto& b : d.after_close) j["after_close"].push_back(ballot_json(b));
+    j["close"] = d.close.empty() ? json(nullptr) : json(d.close);
+    j["result"] = d.tally ? coop::vote::to_json(d.proposal, *d.tally) : json(nullptr);
+    j["effect"] = d.effect;
+    return j;
+}
+
 }  // namespace
+
+const char* to_string(Admission a) { return a == Admission::vote ? "vote" : "invite"; }
+
+std::optional<Admission> admission_from_name(std::string_view name) {
+    if (name == "invite") return Admission::invite;
+    if (name == "vote") return Admission::vote;
+    return std::nullopt;
+}
 
 json GroupState::to_json() const {
     json j;
@@ -88,7 +125,7 @@ json GroupState::to_json() const {
                             {"tags", e.tags},           {"size", e.size},
                             {"info_hash", e.info_hash}, {"uploader", hex(e.uploader)},
                             {"time_ms", e.time_ms},     {"media", e.media},
-                            {"retracted", e.retracted}};
+                            {"retracted", e.retracted}, {"pinned_by", e.pinned_by}};
     j["chat"] = json::array();
     for (const auto& p : chat)
         j["chat"].push_back({{"id", hex(p.id)}, {"author", hex(p.author)}, {"time_ms", p.time_ms}, {"text", p.text}});
@@ -99,6 +136,11 @@ json GroupState::to_json() const {
     for (const auto& [id, use] : invites_used)
         j["invites_used"][id] = {
             {"inviter", hex(use.inviter)}, {"single_use", use.single_use}, {"joiners", use.joiners}};
+    j["admission"] = to_string(admission);
+    j["applicants"] = applicants;
+    j["admitted"] = admitted;
+    j["decisions"] = json::object();
+    for (const auto& [id, d] : decisions) j["decisions"][id] = decision_json(d);
     j["ledger"] = ledger_json(ledger);
     return j;
 }

@@ -5,12 +5,15 @@
 // their order is the order of the bytes.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/group/decision.hpp"
 #include "core/group/event.hpp"
 #include "core/ledger/effort.hpp"
 #include "core/ledger/proof.hpp"
@@ -37,6 +40,7 @@ struct CatalogEntry {
     std::int64_t time_ms = 0;
     nlohmann::json media = nlohmann::json::object();
     bool retracted = false;  // kept in the history, left out of listings
+    std::string pinned_by;   // the id of the passed proposal that pinned it, or ""
 };
 
 struct ChatPost {
@@ -124,6 +128,13 @@ struct GroupState {
     std::set<std::string> equivocators;           // signed two events with one sequence number
     std::map<std::string, std::uint64_t> ignored;  // reason -> events the fold ignored for it
     std::map<std::string, InviteUse> invites_used;  // by invite id
+    Admission admission = Admission::invite;        // closed groups
+    // Closed groups admitting by vote: who applied with an invite (key ->
+    // their join's id) and is not admitted yet, and who a passed vote
+    // admitted (key -> the proposal's id), joined or not.
+    std::map<std::string, std::string> applicants;
+    std::map<std::string, std::string> admitted;
+    std::map<std::string, Decision> decisions;  // by proposal id
     std::uint64_t events = 0;                       // events folded
     LedgerState ledger;
 
