@@ -1,5 +1,6 @@
 # bash completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch, coop-stream, coop-group and coop-ledger, and the agent coopd(8).                  -*- shell-script -*-
+# coop-fetch, coop-stream, coop-group, coop-ledger and coop-vote, and the
+# agent coopd(8).                                               -*- shell-script -*-
 #
 # Installed as share/bash-completion/completions/coop; source it by hand to
 # try it: . completions/coop.bash
@@ -16,7 +17,7 @@ _coop_opts_share="--help --list --stop --tracker --v1 --group --title --tag --js
 _coop_opts_fetch="--help -o --output --peer --detach --no-seed --list --json"
 _coop_opts_stream="--help --file --player -o --output --start --peer --pause-on-quit --info --stats --json"
 _coop_opts_group="--help"
-_coop_opts_group_create="--help --topic --open --closed --about --json"
+_coop_opts_group_create="--help --topic --open --closed --about --admission --json"
 _coop_opts_group_list="--help --json"
 _coop_opts_group_show="--help --json"
 _coop_opts_group_invite="--help --expires --uses --json"
@@ -37,6 +38,21 @@ _coop_opts_ledger_verify="--help --json"
 _coop_opts_ledger_export="--help --format -o --output"
 _coop_opts_ledger_capacity="--help --up --json"
 _coop_ledger_subcommands="show effort verify export capacity"
+# coop vote's lists mark the options that take a value with a trailing =
+# (_coop_takes_value reads them), so each option is one place to change.
+_coop_opts_vote="--help"
+_coop_opts_vote_propose="--help --body= --option= --method= --closes= --quorum= --affects= --unaffected-say= --admit= --remove= --pin= --set= --json"
+_coop_opts_vote_cast="--help --json"
+_coop_opts_vote_list="--help --open --closed --json"
+_coop_opts_vote_show="--help --json"
+_coop_opts_vote_plan="--help"
+_coop_vote_subcommands="propose cast list show plan"
+# coop vote plan SUBCOMMAND: one line each.
+_coop_opts_vote_plan_start="--help --title= --resources= --rounds= --json"
+_coop_opts_vote_plan_offer="--help --resource= --capacity= --at= --json"
+_coop_opts_vote_plan_request="--help --resource= --qty= --up-to= --json"
+_coop_opts_vote_plan_show="--help --json"
+_coop_vote_plan_subcommands="start offer request show"
 _coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --sync-answer-timeout --sync-anti-entropy --sync-window --link-idle-timeout"
 
 _coop_takes_value() {
@@ -44,8 +60,13 @@ _coop_takes_value() {
         --listen | --peer | --upload-limit | --download-limit | --stream-port | --overlay-port | --log-level | --stop | --tracker | -o | --output | --file | --player | --start) return 0 ;;
         --sync-answer-timeout | --sync-anti-entropy | --sync-window | --link-idle-timeout) return 0 ;;
         --group | --title | --tag | --topic | --about | --expires | --uses | --wait | -n | --limit | --kind) return 0 ;;
-        --format | --up) return 0 ;;
+        --format | --up | --admission) return 0 ;;
     esac
+    # coop vote's: those its lists mark with a trailing =.
+    local list
+    for list in ${!_coop_opts_vote@}; do
+        [[ " ${!list} " == *" $1= "* ]] && return 0
+    done
     return 1
 }
 
@@ -74,23 +95,28 @@ _coop_files() {
 _coop_commands() {
     local others
     others=$(compgen -c coop- 2>/dev/null | sed -n 's/^coop-//p' | sort -u |
-        grep -vxE 'agent|share|fetch|stream|group|ledger|help')
-    _coop_reply agent share fetch stream group ledger ${1:-} $others
+        grep -vxE 'agent|share|fetch|stream|group|ledger|vote|help')
+    _coop_reply agent share fetch stream group ledger vote ${1:-} $others
 }
 
 # _coop_command NAME FIRST: complete the arguments of command NAME (agent,
-# share, fetch, stream, group, ledger, coopd), whose first argument is
+# share, fetch, stream, group, ledger, vote, coopd), whose first argument is
 # COMP_WORDS[FIRST].
 _coop_command() {
-    local name=$1 first=$2 sub="" i word after_dashdash=""
-    # The subcommand of agent, group and ledger is their first word that is
-    # not an option (nor the value of one).
+    local name=$1 first=$2 sub="" plan_sub="" i word after_dashdash=""
+    # The subcommand of agent, group, ledger and vote is their first word
+    # that is not an option (nor the value of one); that of vote plan, the
+    # next such word.
     for ((i = first; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         [ "$word" = -- ] && after_dashdash=1
-        if [[ " agent group ledger " == *" $name "* ]] && [ -z "$sub" ] && [[ $word != -* ]] &&
+        if [[ " agent group ledger vote " == *" $name "* ]] && [[ $word != -* ]] &&
             ! { [ "$i" -gt "$first" ] && _coop_takes_value "${COMP_WORDS[i - 1]}"; }; then
-            sub=$word
+            if [ -z "$sub" ]; then
+                sub=$word
+            elif [ "$name $sub" = "vote plan" ] && [ -z "$plan_sub" ]; then
+                plan_sub=$word
+            fi
         fi
     done
 
@@ -121,10 +147,28 @@ _coop_command() {
             --uses) _coop_reply 1 0 ;;
             --kind) _coop_reply post join leave share retract genesis ;;
             --format) _coop_reply csv json ;;
+            --admission) _coop_reply invite vote ;;
+            --method) _coop_reply majority approval consent ranked score ;;
+            --affects) _coop_reply all ;;  # or a MEMBER
+            --set)  # NAME=VALUE
+                _coop_reply window_days= floor_capacity= bandwidth= availability= duties= cap_share= admission=
+                compopt -o nospace 2>/dev/null ;;
             -o | --output)
                 if [ "$name" = fetch ]; then _coop_files dirs; else _coop_files all; fi ;;
             *) COMPREPLY=() ;;  # ADDR:PORT, RATE, PORT, TIME, ID, URL: nothing to offer
         esac
+        return
+    fi
+    # The VALUE of coop vote propose --set admission=VALUE.
+    # (Above, a $cur of = became "".)
+    if [ "$name" = vote ] && { [ "${COMP_WORDS[COMP_CWORD]}" = "=" ] || [ "$prev" = "=" ]; }; then
+        k=$((COMP_CWORD - 2))
+        [ "${COMP_WORDS[COMP_CWORD]}" = "=" ] && k=$((COMP_CWORD - 1))
+        opt=${COMP_WORDS[k - 1]:-}
+        [ "$opt" = "=" ] && opt=${COMP_WORDS[k - 2]:-}
+        if [ "$opt" = --set ] && [ "${COMP_WORDS[k]}" = admission ]; then
+            _coop_reply invite vote
+        fi
         return
     fi
 
@@ -151,6 +195,16 @@ _coop_command() {
                 [[ " $_coop_ledger_subcommands " == *" $sub "* ]] || ledger_opts=_coop_opts_ledger
                 _coop_reply ${!ledger_opts}
                 ;;
+            vote)
+                local vote_opts=_coop_opts_vote${sub:+_$sub}
+                [[ " $_coop_vote_subcommands " == *" $sub "* ]] || vote_opts=_coop_opts_vote
+                if [ "$sub" = plan ] && [ -n "$plan_sub" ] &&
+                    [[ " $_coop_vote_plan_subcommands " == *" $plan_sub "* ]]; then
+                    vote_opts=_coop_opts_vote_plan_$plan_sub
+                fi
+                vote_opts=${!vote_opts}
+                _coop_reply ${vote_opts//=/}
+                ;;
             coopd) _coop_reply $_coop_opts_coopd ;;
         esac
         return
@@ -160,6 +214,13 @@ _coop_command() {
         agent) [ -n "$sub" ] || _coop_reply start stop status ;;
         group) [ -n "$sub" ] || _coop_reply $_coop_group_subcommands ;;  # then G, TAG, TOKEN: nothing to offer
         ledger) [ -n "$sub" ] || _coop_reply $_coop_ledger_subcommands ;;
+        vote)  # then G, TITLE, PROPOSAL, CHOICE: nothing to offer
+            if [ -z "$sub" ]; then
+                _coop_reply $_coop_vote_subcommands
+            elif [ "$sub" = plan ] && [ -z "$plan_sub" ]; then
+                _coop_reply $_coop_vote_plan_subcommands
+            fi
+            ;;
         share) _coop_files all ;;       # PATH...
         fetch | stream) _coop_files torrents ;;  # SOURCE: a .torrent file (or a magnet link or id)
     esac
@@ -177,6 +238,7 @@ _coop() {
         coop-stream) _coop_command stream 1; return ;;
         coop-group) _coop_command group 1; return ;;
         coop-ledger) _coop_command ledger 1; return ;;
+        coop-vote) _coop_command vote 1; return ;;
         coopd) _coop_command coopd 1; return ;;
     esac
 
@@ -189,11 +251,11 @@ _coop() {
         return
     fi
     case ${COMP_WORDS[1]} in
-        agent | share | fetch | stream | group | ledger) _coop_command "${COMP_WORDS[1]}" 2 ;;
+        agent | share | fetch | stream | group | ledger | vote) _coop_command "${COMP_WORDS[1]}" 2 ;;
         help) [ "$COMP_CWORD" -eq 2 ] && _coop_commands ;;
         -*) ;;
         *) _coop_files all ;;  # another coop-* command: its arguments are its own
     esac
 }
 
-complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coopd
+complete -F _coop coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coop-vote coopd

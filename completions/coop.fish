@@ -1,5 +1,6 @@
 # fish completion for coop(1), its commands coop-agent, coop-share,
-# coop-fetch, coop-stream, coop-group and coop-ledger, and the agent coopd(8).
+# coop-fetch, coop-stream, coop-group, coop-ledger and coop-vote, and the
+# agent coopd(8).
 #
 # Keep in step with the programs' --help (tests/integration/docs_in_step.sh).
 
@@ -15,13 +16,12 @@ function __coop_args
     printf '%s\n' $words[2..-1]
 end
 
-# __coop_is NAME [SUB]: the command line is `coop NAME [SUB] ...` (or
-# `coop-NAME [SUB] ...`).
+# __coop_is NAME [SUB...]: the command line is `coop NAME [SUB...] ...` (or
+# `coop-NAME [SUB...] ...`).
 function __coop_is
     set -l args (__coop_args)
-    test "$args[1]" = "$argv[1]"; or return 1
-    if set -q argv[2]
-        test "$args[2]" = "$argv[2]"; or return 1
+    for i in (seq (count $argv))
+        test "$args[$i]" = "$argv[$i]"; or return 1
     end
     return 0
 end
@@ -56,6 +56,32 @@ function __coop_ledger_needs_sub
     __coop_needs_sub ledger show effort verify export capacity
 end
 
+function __coop_vote_needs_sub
+    __coop_needs_sub vote propose cast list show plan
+end
+
+# `coop vote plan ...` with none of its subcommands yet.
+function __coop_vote_plan_needs_sub
+    __coop_is vote plan; or return 1
+    set -l args (__coop_args)
+    for sub in start offer request show
+        contains -- $sub $args[3..-1]; and return 1
+    end
+    return 0
+end
+
+# The NAME=VALUE of coop vote propose --set: the names, then the values of
+# admission.
+function __coop_vote_settings
+    switch (commandline -ct | string replace -r '^--set=' '')
+        case 'admission=*'
+            printf '%s\n' admission=invite admission=vote
+        case '*=*'
+        case '*'
+            printf '%s\n' window_days= floor_capacity= bandwidth= availability= duties= cap_share= admission=
+    end
+end
+
 # `coop ledger [show] ...`: show's options, which `coop ledger` alone takes.
 function __coop_ledger_show
     __coop_ledger_needs_sub; or __coop_is ledger show
@@ -64,7 +90,7 @@ end
 # Other coop-* commands on PATH.
 function __coop_other_commands
     for c in (complete -C 'coop-' | string replace -r '\t.*' '' | string replace -r '^coop-' '')
-        contains -- $c agent share fetch stream group ledger; or echo $c
+        contains -- $c agent share fetch stream group ledger vote; or echo $c
     end
 end
 
@@ -77,11 +103,12 @@ complete -c coop -n __coop_needs_command -a fetch -d 'download a magnet link, .t
 complete -c coop -n __coop_needs_command -a stream -d 'play a video while it downloads, or pipe its bytes'
 complete -c coop -n __coop_needs_command -a group -d 'groups: chat and a shared catalog, kept by every member'
 complete -c coop -n __coop_needs_command -a ledger -d 'effort ledger: signed records of what members gave, and effort per group'
+complete -c coop -n __coop_needs_command -a vote -d 'decisions: proposals and ballots tallied by every member, and planning'
 complete -c coop -n __coop_needs_command -a help -d 'print the help of a command'
 complete -c coop -n __coop_needs_command -a '(__coop_other_commands)' -d 'coop command'
-complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream group ledger (__coop_other_commands)'
+complete -c coop -n '__coop_is help; and test (count (__coop_args)) -eq 1' -a 'agent share fetch stream group ledger vote (__coop_other_commands)'
 
-for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coop-vote
     complete -c $program -f
 
     # coop agent
@@ -142,7 +169,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop
     complete -c $program -n '__coop_is fetch' -l json -d 'print JSON lines (progress events, then the result)'
 end
 
-for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coop-vote
     # coop group SUBCOMMAND
     complete -c $program -n '__coop_is group' -s h -l help -d 'print help and exit'
     complete -c $program -n __coop_group_needs_sub -a create -d 'create a group and become its first member'
@@ -162,6 +189,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop
     complete -c $program -n '__coop_is group create' -l open -d 'anyone may join, and the group is announced under its topics'
     complete -c $program -n '__coop_is group create' -l closed -d 'members join by invite only (the default)'
     complete -c $program -n '__coop_is group create' -l about -x -d 'what the group is about'
+    complete -c $program -n '__coop_is group create' -l admission -x -a 'invite vote' -d 'closed groups: invite (an invite lets one in, the default) or vote (a vote admits)'
     complete -c $program -n '__coop_is group create' -l json -d 'print the new group as JSON'
     complete -c $program -n '__coop_is group list' -l json -d 'print the groups as JSON'
     complete -c $program -n '__coop_is group show' -l json -d 'print the group as JSON'
@@ -185,7 +213,7 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop
     complete -c $program -n '__coop_is group retract' -l json -d 'print the result as JSON'
 end
 
-for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coop-vote
     # coop ledger [SUBCOMMAND]
     complete -c $program -n '__coop_is ledger' -s h -l help -d 'print help and exit'
     complete -c $program -n __coop_ledger_needs_sub -a show -d "our records, each counterparty's totals, and the counters (the default)"
@@ -202,6 +230,52 @@ for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop
     complete -c $program -n '__coop_is ledger export' -s o -l output -r -d 'write to FILE instead of standard output'
     complete -c $program -n '__coop_is ledger capacity' -l up -x -d 'declare RATE, like 2MiB/s, 500KiB/s, 20Mbit/s or 250000 (bytes/s)'
     complete -c $program -n '__coop_is ledger capacity' -l json -d 'print the result as JSON'
+end
+
+for program in coop coop-agent coop-share coop-fetch coop-stream coop-group coop-ledger coop-vote
+    # coop vote SUBCOMMAND
+    complete -c $program -n '__coop_is vote' -s h -l help -d 'print help and exit'
+    complete -c $program -n __coop_vote_needs_sub -a propose -d "put a proposal to a group's members"
+    complete -c $program -n __coop_vote_needs_sub -a cast -d 'vote on a proposal; a later ballot replaces yours until the close'
+    complete -c $program -n __coop_vote_needs_sub -a list -d 'list the proposals of a group, or of every group we are in'
+    complete -c $program -n __coop_vote_needs_sub -a show -d 'a proposal: options, who voted, the tally or the outcome'
+    complete -c $program -n __coop_vote_needs_sub -a plan -d "participatory planning of the group's shared resources"
+    complete -c $program -n '__coop_is vote propose' -l body -x -d 'the proposal in more words'
+    complete -c $program -n '__coop_is vote propose' -l option -x -d 'an option to choose from (repeat; at least 2, none for consent)'
+    complete -c $program -n '__coop_is vote propose' -l method -x -a 'majority approval consent ranked score' -d 'majority (the default), approval, consent, ranked or score'
+    complete -c $program -n '__coop_is vote propose' -l closes -x -d 'when it closes: a span (2d, 90m) or a local time (default 3d)'
+    complete -c $program -n '__coop_is vote propose' -l quorum -x -d "the share of the members' say that must vote (default 0)"
+    complete -c $program -n '__coop_is vote propose' -l affects -x -a all -d 'a member it affects, who gets full say (repeat; default all)'
+    complete -c $program -n '__coop_is vote propose' -l unaffected-say -x -d 'the say of members it does not affect (default 0)'
+    complete -c $program -n '__coop_is vote propose' -l admit -x -d 'if it passes, admit this applicant (closed groups)'
+    complete -c $program -n '__coop_is vote propose' -l remove -x -d 'if it passes, remove this member'
+    complete -c $program -n '__coop_is vote propose' -l pin -x -d 'if it passes, pin this catalog entry'
+    complete -c $program -n '__coop_is vote propose' -l set -x -a '(__coop_vote_settings)' -d 'if it passes, change a setting: NAME=VALUE (repeat)'
+    complete -c $program -n '__coop_is vote propose' -l json -d 'print the new proposal as JSON'
+    complete -c $program -n '__coop_is vote cast' -l json -d 'print the ballot as JSON'
+    complete -c $program -n '__coop_is vote list' -l open -d 'only proposals still open'
+    complete -c $program -n '__coop_is vote list' -l closed -d 'only closed proposals'
+    complete -c $program -n '__coop_is vote list' -l json -d 'print the proposals as JSON'
+    complete -c $program -n '__coop_is vote show' -l json -d 'print the proposal and its tally as JSON'
+
+    # coop vote plan SUBCOMMAND: one line an option.
+    complete -c $program -n __coop_vote_plan_needs_sub -a start -d "start planning a group's resources"
+    complete -c $program -n __coop_vote_plan_needs_sub -a offer -d 'offer capacity of a resource'
+    complete -c $program -n __coop_vote_plan_needs_sub -a request -d 'ask for a quantity of a resource'
+    complete -c $program -n __coop_vote_plan_needs_sub -a show -d "show a group's planning"
+    complete -c $program -n '__coop_is vote plan start' -l title -x -d 'the title of the planning'
+    complete -c $program -n '__coop_is vote plan start' -l resources -x -d 'the resources to plan'
+    complete -c $program -n '__coop_is vote plan start' -l rounds -x -d 'how many rounds'
+    complete -c $program -n '__coop_is vote plan start' -l json -d 'print the result as JSON'
+    complete -c $program -n '__coop_is vote plan offer' -l resource -x -d 'the resource offered'
+    complete -c $program -n '__coop_is vote plan offer' -l capacity -x -d 'how much is offered'
+    complete -c $program -n '__coop_is vote plan offer' -l at -x -d 'QTY at PRICE: PRICE:QTY'
+    complete -c $program -n '__coop_is vote plan offer' -l json -d 'print the offer as JSON'
+    complete -c $program -n '__coop_is vote plan request' -l resource -x -d 'the resource asked for'
+    complete -c $program -n '__coop_is vote plan request' -l qty -x -d 'how much is asked for'
+    complete -c $program -n '__coop_is vote plan request' -l up-to -x -d 'the highest price'
+    complete -c $program -n '__coop_is vote plan request' -l json -d 'print the request as JSON'
+    complete -c $program -n '__coop_is vote plan show' -l json -d 'print the planning as JSON'
 end
 
 # coopd, the agent
