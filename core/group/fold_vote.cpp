@@ -13,7 +13,7 @@ std::string removal_reason(const std::string& proposal, const Decision& d) {
 std::string act(const std::string& id, const Decision& d, const Event& close, GroupState& state) {
     const Action& a = d.action;
     switch (a.kind) {
-        case ActionKind::none: return "decided";
+        case ActionKind::none: break;
         case ActionKind::admit: {
             const std::string key = hex(a.member);
             if (state.members.count(key)) return "already a member";
@@ -117,9 +117,9 @@ std::string VoteFold::close(const Id& of, const Id& id, const Event& e, GroupSta
     d.close = hex(id);
     for (const auto& [member, m] : state.members) d.voters_at_close.insert(member);
     d.tally = coop::vote::tally(d.proposal, d.voters_at_close, d.ballots, d.proposal.closes_ms);
-    d.effect = passed(d) ? act(key, d, e, state) : (d.tally->outcome.tied.empty() || d.action.kind == ActionKind::none
-                                                          ? "not passed"
-                                                          : "not passed (a tie broken by lot does not act)");
+    if (d.action.kind == ActionKind::none) d.effect = "decided";
+    else if (passed(d)) d.effect = act(key, d, e, state);
+    else d.effect = d.tally->outcome.tied.empty() ? "not passed" : "not passed (a tie broken by lot does not act)";
     return "";
 }
 

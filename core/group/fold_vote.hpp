@@ -20,7 +20,8 @@
 // - The outcome acts at the close when the proposal passed: consent
 //   passed, or the first option (yes) won outright. A win only by the tie
 //   lot does not act: a lot may pick a plain decision's option, but it
-//   admits, removes or changes nobody.
+//   admits, removes or changes nobody. A proposal without an action is a
+//   plain decision: its effect is "decided", whatever the outcome.
 #include <string>
 
 #include "core/group/event.hpp"

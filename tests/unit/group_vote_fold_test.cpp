@@ -218,12 +218,13 @@ TEST(GroupVoteFold, AdmissionByVoteAdmitsAnApplicant) {
 
     const Event p = g.propose(g.founder, with_action(admit(g.b)));
     g.cast(g.founder, p, vote::Pick{"yes"});
-    g.cast(g.b, p, vote::Pick{"no"});  // not a member yet: no say
+    g.cast(g.b, p, vote::Pick{"no"});  // not a member yet: the fold ignores it
     g.close(g.founder, p);
     s = g.state();
     const auto& d = s.decisions.at(hex(p.id()));
     EXPECT_EQ(d.effect, "admitted");
-    EXPECT_EQ(d.tally->ignored.size(), 1u);
+    EXPECT_EQ(d.ballots.size(), 1u);
+    EXPECT_EQ(ignored(s, "not a member"), 2u);  // the post and the ballot
     EXPECT_TRUE(s.is_member(g.b.public_key()));
     EXPECT_TRUE(s.applicants.empty());
     EXPECT_EQ(s.admitted.at(hex(g.b.public_key())), hex(p.id()));
