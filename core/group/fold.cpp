@@ -8,6 +8,7 @@
 #include "core/group/admission.hpp"
 #include "core/group/body.hpp"
 #include "core/group/fold_ledger.hpp"
+#include "core/group/fold_plan.hpp"
 
 namespace coop::group {
 namespace {
@@ -29,6 +30,12 @@ public:
             case Kind::ledger_record: return by_member(e, [&] { ignore_if_reason(ledger_.record(e, state_)); });
             case Kind::capacity: return by_member(e, [&] { ignore_if_reason(ledger_.capacity(e, state_)); });
             case Kind::ledger_proof: return by_member(e, [&] { ignore_if_reason(ledger_.proof(e, state_)); });
+            case Kind::plan_start: return by_member(e, [&] { ignore_if_reason(plan_.start(id, e)); });
+            case Kind::plan_offer: return by_member(e, [&] { ignore_if_reason(plan_.offer(e)); });
+            case Kind::plan_request: return by_member(e, [&] { ignore_if_reason(plan_.request(e)); });
+            case Kind::close: return by_member(e, [&] { close(e); });
+            case Kind::proposal:
+            case Kind::ballot: break;  // the vote fold's
         }
         ignore("unknown kind");
     }
@@ -41,6 +48,7 @@ public:
 
     GroupState take() {
         ledger_.finish(state_);
+        plan_.finish(state_);  // after the ledger's: shares come from effort
         return std::move(state_);
     }
 
@@ -134,8 +142,17 @@ private:
         entry->second.retracted = true;
     }
 
+    void close(const Event& e) {
+        std::string why;
+        auto body = parse_close(e.body, &why);
+        if (!body) return ignore("malformed close body: " + why);
+        if (plan_.holds(body->of)) return ignore_if_reason(plan_.close(e, *body));
+        ignore("close of an unknown proposal or planning");
+    }
+
     GroupState state_;
     LedgerFold ledger_;
+    PlanFold plan_;
     std::map<PublicKey, std::string> hex_;
 };
 

@@ -100,6 +100,7 @@ json GroupState::to_json() const {
         j["invites_used"][id] = {
             {"inviter", hex(use.inviter)}, {"single_use", use.single_use}, {"joiners", use.joiners}};
     j["ledger"] = ledger_json(ledger);
+    j["plans"] = plans_json(plans);
     return j;
 }
 
