@@ -73,6 +73,8 @@ void Groups::register_methods(RpcServer& server) {
         {"group.members", &Groups::members}, {"group.find", &Groups::find},       {"group.post", &Groups::post},
         {"group.log", &Groups::history},     {"group.catalog", &Groups::catalog}, {"group.share", &Groups::share},
         {"group.retract", &Groups::retract},
+        {"plan.start", &Groups::plan_start}, {"plan.offer", &Groups::plan_offer}, {"plan.request", &Groups::plan_request},
+        {"plan.close", &Groups::plan_close}, {"plan.show", &Groups::plan_show},
     };
     for (const auto& [name, method] : methods)
         server.handle(name, [this, method](const CallPtr& call) {

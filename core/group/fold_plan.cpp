@@ -38,6 +38,7 @@ ShareBound share_bound(const GroupState& state, const Planning& planning, const 
     b.declared = static_cast<Quantity>(std::min<__int128>(declared, std::numeric_limits<Quantity>::max()));
     for (const auto& [key, m] : state.members) b.total += weight_of(state, key);
     if (b.total == 0) {
+        b.equal = true;
         b.weight = state.members.count(member) ? 1 : 0;
         b.total = std::max<std::uint64_t>(state.members.size(), 1);
     } else {

@@ -60,6 +60,7 @@ struct ShareBound {
     coop::plan::Quantity declared = 0;  // C_j
     std::uint64_t weight = 0;           // w_i, or 1 with equal shares
     std::uint64_t total = 0;            // W, or n with equal shares
+    bool equal = false;                 // no ledger yet: equal shares
 };
 ShareBound share_bound(const GroupState& state, const Planning& planning, const std::string& member,
                        const std::string& resource);
