@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <tuple>
 
 #include "core/agent/groups.hpp"
 #include "core/group/body_plan.hpp"
@@ -81,7 +83,7 @@ void must_cover(const Planning& p, const json& entries, const char* what) {
 
 std::string share_words(const group::ShareBound& b, std::size_t members) {
     if (b.equal)
-        return "an equal share of " + std::to_string(members) + " members while there is no effort ledger";
+        return "an equal share of " + std::to_string(members) + " members, as no effort is recorded yet";
     const double percent = b.total == 0 ? 0.0 : 100.0 * static_cast<double>(b.weight) / static_cast<double>(b.total);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f%%", percent);

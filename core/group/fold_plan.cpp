@@ -44,6 +44,7 @@ ShareBound share_bound(const GroupState& state, const Planning& planning, const 
     } else {
         b.weight = state.members.count(member) ? weight_of(state, member) : 0;
     }
+    b.equal = b.equal || state.ledger.transfers == 0;
     b.most = static_cast<Quantity>(static_cast<__int128>(b.declared) * b.weight / b.total);
     return b;
 }

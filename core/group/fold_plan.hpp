@@ -22,8 +22,10 @@
 //   at most floor(C_j * w_i / W) units, where C_j is the capacity of j the
 //   current members' standing offers declare, w_i the member's share weight
 //   (plan::share_weight of its effort share in the ledger) and W the sum of
-//   the current members' weights; while every weight is 0 (no ledger yet),
-//   floor(C_j / n) for n current members. A standing request whose largest
+//   the current members' weights. Until the ledger counts a transfer it
+//   gives every member an equal share (core/ledger/effort.hpp), so the
+//   bound is then C_j / n for n current members; and if every weight is 0
+//   it is floor(C_j / n). A standing request whose largest
 //   quantity is over it is dropped and counted as ignored ("plan request
 //   over the member's share"). The agent refuses such a request before
 //   signing it with the same function (share_bound).
@@ -60,7 +62,7 @@ struct ShareBound {
     coop::plan::Quantity declared = 0;  // C_j
     std::uint64_t weight = 0;           // w_i, or 1 with equal shares
     std::uint64_t total = 0;            // W, or n with equal shares
-    bool equal = false;                 // no ledger yet: equal shares
+    bool equal = false;                 // no transfer counted yet: equal shares
 };
 ShareBound share_bound(const GroupState& state, const Planning& planning, const std::string& member,
                        const std::string& resource);

@@ -293,9 +293,9 @@ TEST(GroupPlanFold, SeededRandomEconomiesThroughTheEventsGiveMakePlansPlan) {
                 if (!m.offers[j].points.empty()) g.offer(i, plan, names[j].name, m.capacity[j], m.offers[j]);
                 else m.capacity[j] = 0;
                 if (m.requests[j].points.empty()) continue;
+                g.request(i, plan, names[j].name, m.requests[j]);
                 if (coop::group::largest(m.requests[j]) > declared[j] / static_cast<std::int64_t>(members))
                     m.requests[j] = Schedule{};  // over the share: the fold drops it
-                g.request(i, plan, names[j].name, e.members[i].requests[j]);
             }
             expected.members.push_back(std::move(m));
         }
