@@ -48,11 +48,12 @@ _coop_opts_vote_show="--help --json"
 _coop_opts_vote_plan="--help"
 _coop_vote_subcommands="propose cast list show plan"
 # coop vote plan SUBCOMMAND: one line each.
-_coop_opts_vote_plan_start="--help --title= --resources= --rounds= --json"
-_coop_opts_vote_plan_offer="--help --resource= --capacity= --at= --json"
-_coop_opts_vote_plan_request="--help --resource= --qty= --up-to= --json"
-_coop_opts_vote_plan_show="--help --json"
-_coop_vote_plan_subcommands="start offer request show"
+_coop_opts_vote_plan_start="--help --title= --resources= --rounds= --round-time= --days= --json"
+_coop_opts_vote_plan_offer="--help --resource= --capacity= --at= --plan= --json"
+_coop_opts_vote_plan_request="--help --resource= --qty= --up-to= --at= --plan= --json"
+_coop_opts_vote_plan_close="--help --plan= --json"
+_coop_opts_vote_plan_show="--help --plan= --json"
+_coop_vote_plan_subcommands="start offer request close show"
 _coop_opts_coopd="--help --version --listen --peer --no-public --public --upload-limit --download-limit --stream-port --overlay-port --log-level --sync-answer-timeout --sync-anti-entropy --sync-window --link-idle-timeout"
 
 _coop_takes_value() {

@@ -9,9 +9,9 @@ class App;
 
 namespace coop::tools {
 
-// Adds `plan` and its subcommands to `vote`. Returns what runs the chosen
-// one once the command line is parsed (and returns its exit code), or an
-// empty function when `plan` was not chosen.
+// Adds `plan` and its subcommands (start, offer, request, close, show) to
+// `vote`. Returns what runs the chosen one once the command line is parsed
+// and returns its exit code, or -1 when `plan` was not chosen.
 std::function<int()> add_plan_commands(CLI::App& vote);
 
 }  // namespace coop::tools

@@ -170,6 +170,7 @@ void Groups::tick() {
             save(*h, all);
         }
         discover(*h, now);
+        review_plans(*h, now);
     }
     check_joins(now);
     check_finds(now);

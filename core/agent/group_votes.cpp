@@ -338,7 +338,7 @@ void Groups::review_decisions() {
         for (const auto& of : due) {
             closes_sent_.insert(group::hex(of));
             try {
-                publish(h, Kind::close, group::to_body(group::CloseBody{of}));
+                publish(h, Kind::close, group::to_body(group::CloseBody{of, std::nullopt}));
                 spdlog::info("group {}: closed proposal {}", h.record.name, group::hex(of).substr(0, 12));
             } catch (const std::exception& e) {
                 spdlog::warn("group {}: cannot close proposal {}: {}", h.record.name, group::hex(of).substr(0, 12),

@@ -74,6 +74,8 @@ void Groups::register_methods(RpcServer& server) {
         {"group.log", &Groups::history},     {"group.catalog", &Groups::catalog}, {"group.share", &Groups::share},
         {"group.retract", &Groups::retract}, {"vote.propose", &Groups::propose}, {"vote.cast", &Groups::cast},
         {"vote.list", &Groups::decisions},   {"vote.show", &Groups::decision},
+        {"plan.start", &Groups::plan_start}, {"plan.offer", &Groups::plan_offer}, {"plan.request", &Groups::plan_request},
+        {"plan.close", &Groups::plan_close}, {"plan.show", &Groups::plan_show},
     };
     for (const auto& [name, method] : methods)
         server.handle(name, [this, method](const CallPtr& call) {

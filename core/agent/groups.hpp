@@ -8,7 +8,8 @@
 //
 // The methods live in group_methods.cpp (create, list, show, invite,
 // leave, members, post, log), group_join.cpp (join, find) and
-// group_catalog.cpp (catalog, share, retract); group_links.cpp has the
+// group_catalog.cpp (catalog, share, retract), group_plan.cpp (the
+// plan.* methods of planning); group_links.cpp has the
 // links, the clock and the DHT; groups.cpp the logs and the sync host.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -155,6 +156,7 @@ private:
         Clock::time_point next_lookup{};
         Clock::duration lonely_wait{};  // between lookups while nobody syncs it with us
         std::set<std::string> announced;  // topics
+        Clock::time_point plans_reviewed{};  // review_plans
     };
     struct Peer {
         Identity::PublicKey key{};
@@ -302,6 +304,17 @@ private:
     // Posts the close of each of our groups' proposals that is due.
     void review_decisions();
 
+    // --- group_plan.cpp ---
+    void plan_start(const CallPtr& call);
+    void plan_offer(const CallPtr& call);
+    void plan_request(const CallPtr& call);
+    void plan_close(const CallPtr& call);
+    void plan_show(const CallPtr& call);
+    // On the clock: our upload offer from the declared capacity, and the
+    // close of a round past its deadline, each posted once.
+    // A group whose fold is stale is refolded for it at most every 10 s.
+    void review_plans(Held& h, Clock::time_point now);
+
     boost::asio::io_context& io_;
     Store& store_;
     group::EventStore events_;
@@ -325,6 +338,9 @@ private:
     std::list<Follow> follows_;
     std::map<group::Id, FoundGroup> found_;  // recent find answers, for join {group}
     std::set<std::string> closes_sent_;      // proposals we closed, so one close each
+    // Plannings (start ids in hex) we offered upload in for the member, and
+    // "ID:ROUND" of rounds we closed: one of each, however the fold goes.
+    std::set<std::string> plan_offered_, plan_closed_;
 };
 
 }  // namespace coop::agent

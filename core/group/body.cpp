@@ -177,6 +177,12 @@ std::optional<CloseBody> parse_close(std::string_view body, std::string* why) {
     CloseBody c;
     if (of == j->end() || !of->is_string() || !hex_to_bytes(of->get_ref<const std::string&>(), c.of.data(), c.of.size()))
         return fail<CloseBody>(why, "of must be a proposal's or a planning's id in hex");
+    if (auto round = j->find("round"); round != j->end()) {
+        // 20 is body_plan.hpp's max_plan_rounds.
+        if (!round->is_number_unsigned() || round->get<std::uint64_t>() < 1 || round->get<std::uint64_t>() > 20)
+            return fail<CloseBody>(why, "round must be a whole number from 1 to 20");
+        c.round = round->get<std::uint32_t>();
+    }
     return c;
 }
 
@@ -250,7 +256,11 @@ std::string to_body(const ShareBody& b) {
 
 std::string to_body(const RetractBody& b) { return json{{"entry", hex(b.entry)}}.dump(); }
 
-std::string to_body(const CloseBody& b) { return json{{"of", hex(b.of)}}.dump(); }
+std::string to_body(const CloseBody& b) {
+    json j = {{"of", hex(b.of)}};
+    if (b.round) j["round"] = *b.round;
+    return j.dump();
+}
 
 std::string to_body(const LedgerRecordBody& b) {
     return json{{"proposal", bytes_hex(b.transfer.proposal().encode())},

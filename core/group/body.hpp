@@ -91,6 +91,10 @@ struct LedgerProofBody {
 // at or after the closing time; later ones change nothing.
 struct CloseBody {
     Id of{};
+    // For a planning: the round it closes, 1..max_plan_rounds
+    // (body_plan.hpp); a close of a round that is not the open one changes
+    // nothing. Absent for a proposal.
+    std::optional<std::uint32_t> round;
 };
 
 // What is wrong with `text` as a post's, in one line naming it: not valid

@@ -9,6 +9,7 @@
 #include "core/group/body.hpp"
 #include "core/group/fold_ledger.hpp"
 #include "core/group/fold_vote.hpp"
+#include "core/group/fold_plan.hpp"
 
 namespace coop::group {
 namespace {
@@ -33,9 +34,9 @@ public:
             case Kind::proposal: return by_member(e, [&] { ignore_if_reason(vote_.proposal(id, e, state_)); });
             case Kind::ballot: return by_member(e, [&] { ignore_if_reason(vote_.ballot(id, e, state_)); });
             case Kind::close: return by_member(e, [&] { close(id, e); });
-            case Kind::plan_start:
-            case Kind::plan_offer:
-            case Kind::plan_request: break;
+            case Kind::plan_start: return by_member(e, [&] { ignore_if_reason(plan_.start(id, e)); });
+            case Kind::plan_offer: return by_member(e, [&] { ignore_if_reason(plan_.offer(e)); });
+            case Kind::plan_request: return by_member(e, [&] { ignore_if_reason(plan_.request(e)); });
         }
         ignore("unknown kind");
     }
@@ -48,6 +49,7 @@ public:
 
     GroupState take() {
         ledger_.finish(state_);
+        plan_.finish(state_);  // after the ledger's: shares come from effort
         return std::move(state_);
     }
 
@@ -112,9 +114,11 @@ private:
 
     // A close names a proposal or a planning.
     void close(const Id& id, const Event& e) {
-        auto body = parse_close(e.body);
-        if (!body) return ignore("malformed close body");
+        std::string why;
+        auto body = parse_close(e.body, &why);
+        if (!body) return ignore("malformed close body: " + why);
         if (vote_.holds(body->of, state_)) return ignore_if_reason(vote_.close(body->of, id, e, state_));
+        if (plan_.holds(body->of)) return ignore_if_reason(plan_.close(e, *body));
         ignore("close of an unknown proposal or planning");
     }
 
@@ -156,9 +160,11 @@ private:
         entry->second.retracted = true;
     }
 
+
     GroupState state_;
     LedgerFold ledger_;
     VoteFold vote_;
+    PlanFold plan_;
     std::map<PublicKey, std::string> hex_;
 };
 

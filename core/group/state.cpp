@@ -142,6 +142,7 @@ json GroupState::to_json() const {
     j["decisions"] = json::object();
     for (const auto& [id, d] : decisions) j["decisions"][id] = decision_json(d);
     j["ledger"] = ledger_json(ledger);
+    j["plans"] = plans_json(plans);
     return j;
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/group/decision.hpp"
 #include "core/group/event.hpp"
+#include "core/group/plan_state.hpp"
 #include "core/ledger/effort.hpp"
 #include "core/ledger/proof.hpp"
 
@@ -137,6 +138,7 @@ struct GroupState {
     std::map<std::string, Decision> decisions;  // by proposal id
     std::uint64_t events = 0;                       // events folded
     LedgerState ledger;
+    std::map<std::string, Planning> plans;  // by plan_start id (core/group/fold_plan.hpp)
 
     bool is_member(const PublicKey& key) const { return members.count(hex(key)) != 0; }
     nlohmann::json to_json() const;

@@ -90,6 +90,27 @@
 //
 // fetch.add and stream.open also take a catalog entry's id prefix as source.
 //
+// Participatory planning (core/group/fold_plan.hpp has the rules,
+// body_plan.hpp the bodies). PLAN is an id prefix of a planning's start;
+// without it, the newest open planning of the group (else the newest).
+// Prices are millionths of a credit per unit, quantities whole units;
+// a SCHEDULE is [[price, quantity], ...].
+//
+//   plan.start   {group, title?, resources?:[names] (storage, transcode,
+//                upload), rounds?:5, round_minutes?:1440, days?:7}
+//                -> {group, plan, round: 1}
+//   plan.offer   {group, plan?, offers:{RESOURCE: {capacity, schedule:
+//                SCHEDULE}}} -> {group, plan, round, event}
+//   plan.request {group, plan?, requests:{RESOURCE: SCHEDULE}} -> {group,
+//                plan, round, event}; bad_input when a request is over the
+//                member's share, before anything is signed
+//   plan.close   {group, plan?} -> {group, plan, round (closed), event,
+//                status: "open" | "adopted", open_round}; before the
+//                round's deadline only the planning's starter may close it
+//   plan.show    {group, plan?} -> the planning as the group's state holds
+//                it (plan_state.hpp planning_json), the same on every
+//                member, with group and members (their count)
+//
 // The effort ledger (core/ledger/). Byte counts are cumulative over a
 // relationship, as the records hold them; "gave" is what we (or the
 // record's author) uploaded, "got" what was downloaded.

@@ -71,7 +71,7 @@ struct Group {
         return append(who, Kind::ballot, to_body(BallotBody{proposal.id(), std::move(choice)}), now);
     }
     Event close(const Identity& who, const Event& proposal, std::int64_t now = closes) {
-        return append(who, Kind::close, to_body(coop::group::CloseBody{proposal.id()}), now);
+        return append(who, Kind::close, to_body(coop::group::CloseBody{proposal.id(), std::nullopt}), now);
     }
     GroupState state() const { return coop::group::fold(log); }
     const coop::group::Decision& decision(const Event& proposal) const {
@@ -181,7 +181,7 @@ TEST(GroupVoteFold, BadProposalsAndBallotsAreIgnoredWithTheirReason) {
               1u);
     g.append(g.founder, Kind::ballot, to_body(BallotBody{g.genesis.id(), vote::Pick{"pizza"}}));
     EXPECT_EQ(ignored(g.state(), "ballot for an unknown proposal"), 1u);
-    g.append(g.founder, Kind::close, to_body(coop::group::CloseBody{g.genesis.id()}));
+    g.append(g.founder, Kind::close, to_body(coop::group::CloseBody{g.genesis.id(), std::nullopt}));
     EXPECT_EQ(ignored(g.state(), "close of an unknown proposal or planning"), 1u);
 
     // A choice of another method's kind, or an option the proposal lacks,
