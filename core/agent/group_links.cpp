@@ -170,11 +170,20 @@ void Groups::tick() {
             save(*h, all);
         }
         discover(*h, now);
-        review_plans(*h, now);
+        review(*h, now);
     }
     check_joins(now);
     check_finds(now);
-    review_decisions();
+}
+
+void Groups::review(Held& h, Clock::time_point now) {
+    if (h.record.status != Membership::member) return;
+    if (h.stale && now - h.reviewed < std::chrono::seconds(10)) return;
+    h.reviewed = now;
+    const auto* s = folded(h);
+    if (!s || !s->is_member(identity_.public_key())) return;
+    review_decisions(h, *s);
+    review_plans(h, *s);
 }
 
 void Groups::discover(Held& h, Clock::time_point now) {

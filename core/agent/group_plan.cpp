@@ -203,21 +203,16 @@ void Groups::plan_show(const CallPtr& call) {
     call->reply(out);
 }
 
-void Groups::review_plans(Held& h, Clock::time_point now_clock) {
-    if (h.record.status != group::Membership::member) return;
-    if (h.stale && now_clock - h.plans_reviewed < std::chrono::seconds(10)) return;
-    h.plans_reviewed = now_clock;
-    const auto* s = folded(h);
+void Groups::review_plans(Held& h, const group::GroupState& s) {
     const std::string us = group::hex(identity_.public_key());
-    if (!s || !s->members.count(us)) return;
     const std::int64_t now = now_ms();
     std::vector<std::pair<Kind, std::string>> posts;
-    for (const auto& [id, p] : s->plans) {
+    for (const auto& [id, p] : s.plans) {
         if (p.ended) continue;
         // Our upload offer from the capacity we declared, once per planning.
-        const auto declared = s->ledger.capacities.find(us);
+        const auto declared = s.ledger.capacities.find(us);
         const bool offered = p.offers.count(us) && p.offers.at(us).count("upload");
-        if (p.covers("upload") && !offered && declared != s->ledger.capacities.end() &&
+        if (p.covers("upload") && !offered && declared != s.ledger.capacities.end() &&
             plan_offered_.insert(id).second) {
             const auto gb = upload_gb(declared->second, p.days);
             if (gb > 0) {

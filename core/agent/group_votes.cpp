@@ -213,11 +213,7 @@ void Groups::propose(const CallPtr& call) {
             body.action.entry = *group::parse_id(matches.front());
         } else if (a->contains("settings")) {
             // The body's own parser judges the settings: one rule for all.
-            std::string why;
-            auto parsed = group::parse_proposal(
-                json{{"title", "x"}, {"method", "consent"}, {"closes_ms", 0}, {"action", *a}}.dump(), &why);
-            if (!parsed) throw RpcFailure(rpc::bad_input, why);
-            body.action = parsed->action;
+            if (auto why = group::parse_action(*a, body.action); !why.empty()) throw RpcFailure(rpc::bad_input, why);
         }
     }
 
@@ -260,10 +256,13 @@ void Groups::cast(const CallPtr& call) {
     call->reply({{"proposal", id}, {"ballot", group::hex(e.id())}, {"name", name}, {"replaced", again}});
 }
 
+vote::Tally Groups::current_tally(const group::GroupState& s, const group::Decision& d, std::int64_t now) {
+    return d.tally ? *d.tally : vote::tally(d.proposal, member_keys(s), d.ballots, now);
+}
+
 json Groups::decision_summary(const group::GroupState& s, const std::string& id, const group::Decision& d,
-                              std::int64_t now) const {
+                              const vote::Tally& t, std::int64_t now) const {
     const std::string us = group::hex(identity_.public_key());
-    const vote::Tally t = d.tally ? *d.tally : vote::tally(d.proposal, member_keys(s), d.ballots, now);
     json outcome = {{"status", vote::status_name(t.outcome.status)},
                     {"winner", t.outcome.winner ? json(*t.outcome.winner) : json(nullptr)},
                     {"tied", t.outcome.tied}};
@@ -295,7 +294,7 @@ void Groups::decisions(const CallPtr& call) {
         for (const auto& [id, d] : g.state->decisions) {
             const bool closed = !d.close.empty();
             if ((which == "open" && closed) || (which == "closed" && !closed)) continue;
-            list.push_back(decision_summary(*g.state, id, d, now));
+            list.push_back(decision_summary(*g.state, id, d, current_tally(*g.state, d, now), now));
         }
     }
     std::stable_sort(list.begin(), list.end(),
@@ -307,14 +306,14 @@ void Groups::decision(const CallPtr& call) {
     FoundDecision f = resolve_decision(call->string_param("proposal"));
     const group::Decision& d = *f.d;
     const std::int64_t now = now_ms();
-    json j = decision_summary(*f.s, f.id, d, now);
+    const vote::Tally t = current_tally(*f.s, d, now);
+    json j = decision_summary(*f.s, f.id, d, t, now);
     j["text"] = d.text;
     j["time_ms"] = d.time_ms;
     j["quorum"] = d.proposal.quorum;
     j["affects"] = d.proposal.affected;
     j["unaffected_say"] = d.proposal.unaffected_say;
     j["close"] = d.close.empty() ? json(nullptr) : json(d.close);
-    const vote::Tally t = d.tally ? *d.tally : vote::tally(d.proposal, member_keys(*f.s), d.ballots, now);
     j["tally"] = vote::to_json(d.proposal, t);
     json after = json::array();
     for (const auto& b : d.after_close) after.push_back({{"ballot", b.event_id}, {"voter", b.voter}, {"signed_ms", b.signed_ms}});
@@ -322,28 +321,23 @@ void Groups::decision(const CallPtr& call) {
     call->reply(j);
 }
 
-void Groups::review_decisions() {
+void Groups::review_decisions(Held& h, const group::GroupState& s) {
     const std::int64_t now = now_ms();
     const auto us = identity_.public_key();
-    for (auto& [id, h] : groups_) {
-        if (h.record.status != group::Membership::member) continue;
-        const auto* s = folded(h);
-        if (!s || !s->is_member(us)) continue;
-        std::vector<group::Id> due;
-        for (const auto& [key, d] : s->decisions) {
-            if (!d.close.empty() || closes_sent_.count(key)) continue;
-            const std::int64_t delay = d.author == us ? author_close_delay_ms : member_close_delay_ms;
-            if (now >= d.proposal.closes_ms + delay) due.push_back(*group::parse_id(key));
-        }
-        for (const auto& of : due) {
-            closes_sent_.insert(group::hex(of));
-            try {
-                publish(h, Kind::close, group::to_body(group::CloseBody{of, std::nullopt}));
-                spdlog::info("group {}: closed proposal {}", h.record.name, group::hex(of).substr(0, 12));
-            } catch (const std::exception& e) {
-                spdlog::warn("group {}: cannot close proposal {}: {}", h.record.name, group::hex(of).substr(0, 12),
-                             e.what());
-            }
+    std::vector<group::Id> due;
+    for (const auto& [key, d] : s.decisions) {
+        if (!d.close.empty() || closes_sent_.count(key)) continue;
+        const std::int64_t delay = d.author == us ? author_close_delay_ms : member_close_delay_ms;
+        if (now >= d.proposal.closes_ms + delay) due.push_back(*group::parse_id(key));
+    }
+    for (const auto& of : due) {
+        closes_sent_.insert(group::hex(of));
+        try {
+            publish(h, Kind::close, group::to_body(group::CloseBody{of, std::nullopt}));
+            spdlog::info("group {}: closed proposal {}", h.record.name, group::hex(of).substr(0, 12));
+        } catch (const std::exception& e) {
+            spdlog::warn("group {}: cannot close proposal {}: {}", h.record.name, group::hex(of).substr(0, 12),
+                         e.what());
         }
     }
 }

@@ -156,7 +156,7 @@ private:
         Clock::time_point next_lookup{};
         Clock::duration lonely_wait{};  // between lookups while nobody syncs it with us
         std::set<std::string> announced;  // topics
-        Clock::time_point plans_reviewed{};  // review_plans
+        Clock::time_point reviewed{};  // review(): decisions and plannings
     };
     struct Peer {
         Identity::PublicKey key{};
@@ -299,10 +299,17 @@ private:
     void cast(const CallPtr& call);
     void decisions(const CallPtr& call);
     void decision(const CallPtr& call);
+    // The tally of `d`: the final one once closed, else the standing at `now`.
+    static coop::vote::Tally current_tally(const group::GroupState& s, const group::Decision& d, std::int64_t now);
     nlohmann::json decision_summary(const group::GroupState& s, const std::string& id, const group::Decision& d,
-                                    std::int64_t now) const;
-    // Posts the close of each of our groups' proposals that is due.
-    void review_decisions();
+                                    const coop::vote::Tally& tally, std::int64_t now) const;
+    // On the clock, per group we are a member of: what the agent posts
+    // for its decisions and plannings. A group whose fold is stale is
+    // refolded for it at most every 10 s: a busy chat must not cost a fold
+    // a second.
+    void review(Held& h, Clock::time_point now);
+    // Posts the close of each of the group's proposals that is due.
+    void review_decisions(Held& h, const group::GroupState& s);
 
     // --- group_plan.cpp ---
     void plan_start(const CallPtr& call);
@@ -310,10 +317,9 @@ private:
     void plan_request(const CallPtr& call);
     void plan_close(const CallPtr& call);
     void plan_show(const CallPtr& call);
-    // On the clock: our upload offer from the declared capacity, and the
-    // close of a round past its deadline, each posted once.
-    // A group whose fold is stale is refolded for it at most every 10 s.
-    void review_plans(Held& h, Clock::time_point now);
+    // Our upload offer from the declared capacity, and the close of a
+    // round past its deadline, each posted once.
+    void review_plans(Held& h, const group::GroupState& s);
 
     boost::asio::io_context& io_;
     Store& store_;

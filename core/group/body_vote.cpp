@@ -77,7 +77,9 @@ std::string settings_problem(const json& j, Action& a) {
     return "";
 }
 
-std::string action_problem(const json& j, Action& a) {
+}  // namespace
+
+std::string parse_action(const json& j, Action& a) {
     if (!j.is_object() || j.size() != 1) return "action must be an object with one of admit, remove, pin, settings";
     const std::string name = j.begin().key();
     const json& value = j.begin().value();
@@ -101,6 +103,8 @@ std::string action_problem(const json& j, Action& a) {
     }
     return "unknown action '" + std::string(name.substr(0, 40)) + "'; actions are admit, remove, pin, settings";
 }
+
+namespace {
 
 std::string string_list(const json& j, const char* name, std::vector<std::string>& out) {
     if (!j.is_array()) return std::string(name) + " must be a list of options";
@@ -246,7 +250,7 @@ std::optional<ProposalBody> parse_proposal(std::string_view body, std::string* w
         p.affects.erase(std::unique(p.affects.begin(), p.affects.end()), p.affects.end());
     }
     if (auto action = j->find("action"); action != j->end() && !action->is_null())
-        if (auto problem = action_problem(*action, p.action); !problem.empty())
+        if (auto problem = parse_action(*action, p.action); !problem.empty())
             return fail<ProposalBody>(why, problem);
     // The tally's own rules on options, quorum and say.
     coop::vote::Proposal counted;

@@ -55,6 +55,9 @@ struct BallotBody {
 std::optional<ProposalBody> parse_proposal(std::string_view body, std::string* why = nullptr);
 std::optional<BallotBody> parse_ballot(std::string_view body, std::string* why = nullptr);
 
+// The "action" field's value into `out`: "" if it is valid, else why not.
+std::string parse_action(const nlohmann::json& action, Action& out);
+
 // Throw nlohmann::json::type_error on strings that are not UTF-8.
 std::string to_body(const ProposalBody& body);
 std::string to_body(const BallotBody& body);
