@@ -357,9 +357,13 @@ TEST_F(LedgerWireTest, HonestAgentsBindCountThePayloadAndCarryMessages) {
     // close the connection (`closing`); the seeder's come on its next tick.
     ASSERT_TRUE(coop::test::run_until(
         io_,
-        [&] { return downloaded() && seeder_seen_.gave() >= share_size && leecher_seen_.got() >= share_size; },
+        [&] {
+            return downloaded() && seeder_seen_.gave() >= share_size && leecher_seen_.got() >= share_size &&
+                   leecher_seen_.closing >= 1;
+        },
         limit))
-        << "gave " << seeder_seen_.gave() << ", got " << leecher_seen_.got() << " of " << share_size;
+        << "gave " << seeder_seen_.gave() << ", got " << leecher_seen_.got() << " of " << share_size
+        << "; closings reported " << leecher_seen_.closing;
     // The payload is counted exactly: one seeder and one leecher on one
     // connection leave no room for redundant blocks (no end game between
     // peers, no failed piece), so the leecher received each byte of the
