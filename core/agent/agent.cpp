@@ -1,6 +1,7 @@
 #include "core/agent/agent.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "core/agent/engine/engine.hpp"
 #include "core/agent/groups.hpp"
@@ -241,6 +243,24 @@ int run_agent(const Home& home, const RunOptions& options) {
         if (!ec) shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
     });
 
+    // The overlay's port is kept across restarts (invites carry it), but
+    // libtorrent picks its own listen port first, at random, and may draw
+    // that one. Holding it until the overlay binds it keeps libtorrent off
+    // it; if it cannot be held, the overlay's own bind says why.
+    std::optional<boost::asio::ip::tcp::acceptor> overlay_port_held;
+    if (settings.overlay_port != 0) {
+        boost::system::error_code ec;
+        const auto address = boost::asio::ip::make_address(overlay_options.listen.address, ec);
+        if (!ec) {
+            overlay_port_held.emplace(io);
+            const boost::asio::ip::tcp::endpoint at(address, overlay_options.listen.port);
+            overlay_port_held->open(at.protocol(), ec);
+            if (!ec) overlay_port_held->bind(at, ec);
+            if (!ec) overlay_port_held->listen(1, ec);
+            if (ec) overlay_port_held.reset();
+        }
+    }
+
     engine.start([&](const std::string& error) {
         if (!error.empty()) {
             exit_code = fail(error);
@@ -251,6 +271,7 @@ int run_agent(const Home& home, const RunOptions& options) {
         try {
             server.listen();
             streams.listen(settings.stream_port);
+            overlay_port_held.reset();
             overlay.start();
             // Kept from now on: the addresses in invites stay valid across restarts.
             if (settings.overlay_port == 0) settings.overlay_port = overlay.endpoint().port;
